@@ -1,0 +1,88 @@
+//! The one shape every input takes on its way into the index: an `Article`.
+//!
+//! It knows nothing of tantivy or the command line, so ingest code and tests can build and
+//! inspect articles without either.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+/// A news article as read from a file (or one record of a multi-article file).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    /// Stable id: the same file (and record) always gets the same id.
+    pub id: String,
+    /// Path as given on the command line joined with the path below it; `file.jsonl#N` for records.
+    pub path: String,
+    /// Headline.
+    pub title: String,
+    /// The opening summary paragraph, if any.
+    pub lede: String,
+    /// The article text after the lede, paragraphs separated by blank lines (sub-headings kept).
+    pub body: String,
+    /// Short lines between paragraphs that read as sub-headings, in order.
+    pub headings: Vec<String>,
+    /// Canonical URL, when the input says.
+    pub url: Option<String>,
+    /// Publisher or site, when the input says.
+    pub source: Option<String>,
+    /// Byline, when the input says.
+    pub author: Option<String>,
+    /// Publication date, when the input says (never guessed).
+    pub published: Option<Published>,
+    /// Language code: `en`, `id`, another ISO 639 code, or `und` when undetermined.
+    pub lang: String,
+    /// Tags or categories, when the input says.
+    pub tags: Vec<String>,
+}
+
+/// A publication date as precise as the input gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    /// Only the day is known.
+    Date(NaiveDate),
+    /// Day and time, with the offset the input gave (UTC when it gave none).
+    DateTime(DateTime<FixedOffset>),
+}
+
+impl Published {
+    /// Seconds since the Unix epoch (midnight UTC for a bare date), for range queries and sorting.
+    pub fn timestamp(&self) -> i64 {
+        match self {
+            Published::Date(d) => d
+                .and_hms_opt(0, 0, 0)
+                .map_or(0, |dt| dt.and_utc().timestamp()),
+            Published::DateTime(dt) => dt.timestamp(),
+        }
+    }
+
+    /// ISO 8601 text: `2025-08-29` or `2025-08-29T09:15:00+07:00`.
+    pub fn to_iso(&self) -> String {
+        match self {
+            Published::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Published::DateTime(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        }
+    }
+
+    /// Parses the ISO text written by [`Published::to_iso`].
+    pub fn from_iso(text: &str) -> Option<Published> {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Some(Published::Date(d));
+        }
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(Published::DateTime)
+    }
+}
+
+impl Serialize for Published {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_iso())
+    }
+}
+
+/// The language codes warta analyses with a stemmer of their own.
+pub const ENGLISH: &str = "en";
+/// Indonesian.
+pub const INDONESIAN: &str = "id";
+/// Undetermined language (analysed without stemming).
+pub const UNDETERMINED: &str = "und";

@@ -1,0 +1,167 @@
+//! The command line as clap sees it. Only this module and `commands` know clap; each command
+//! turns its arguments into the library's plain options structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Full-text search for tech news in English and Indonesian.
+#[derive(Debug, Parser)]
+#[command(name = "warta", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Index directory [default: index/]
+    #[arg(long, global = true, env = "WARTA_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Print nothing but results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index article files (new, changed and deleted files are brought in line)
+    Index(IndexArgs),
+    /// Search the index
+    Search(SearchArgs),
+    /// Show one article in full
+    Show(ShowArgs),
+    /// Show what the index holds
+    Stats(StatsArgs),
+}
+
+/// `warta index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders to index [default: the paths the index was built from, else corpus/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Start from an empty index
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print the run's report as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Threads for parsing and indexing [default: all cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+    /// Memory budget of the index writer, in MiB
+    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(16..=4000))]
+    pub memory: u32,
+}
+
+/// `warta search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "phrases", AND/OR/NOT, +must -not, title:/body:/source:/lang:
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Number of hits to show
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Number of hits to skip
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Only articles published on or after DATE (e.g. 2025-01-01)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles published before DATE
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles in this language (en, id)
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Only articles from this source
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Order of hits
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+}
+
+/// `--sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Best match first
+    Relevance,
+    /// Newest first
+    Date,
+}
+
+/// `warta show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Article id or path
+    #[arg(value_name = "ID|PATH")]
+    pub target: String,
+    /// Print the article as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `warta stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print the statistics as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let before = Cli::try_parse_from(["warta", "--index", "D", "search", "x"]).unwrap();
+        let after = Cli::try_parse_from(["warta", "search", "x", "--index", "D"]).unwrap();
+        assert_eq!(before.index, Some(PathBuf::from("D")));
+        assert_eq!(after.index, Some(PathBuf::from("D")));
+    }
+
+    #[test]
+    fn query_words_are_collected() {
+        let cli = Cli::try_parse_from(["warta", "search", "scale", "ai", "--limit", "3", "--json"])
+            .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(args.query, ["scale", "ai"]);
+        assert_eq!(args.limit, 3);
+        assert!(args.json);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(Cli::try_parse_from(["warta", "search", "x", "--limit", "many"]).is_err());
+        assert!(Cli::try_parse_from(["warta", "search", "x", "--color", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["warta", "index", "--threads", "0"]).is_err());
+        assert!(Cli::try_parse_from(["warta", "search"]).is_err());
+    }
+}

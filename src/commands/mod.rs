@@ -1,0 +1,61 @@
+//! One file per command: each turns its clap arguments into library options, calls the
+//! library, and hands the result to `render`.
+
+pub mod index;
+pub mod search;
+pub mod show;
+pub mod stats;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, ColorWhen, Command};
+use crate::render::Style;
+
+/// The index location a user gets without `--index` or `WARTA_INDEX`.
+pub const DEFAULT_INDEX: &str = "index";
+/// The corpus indexed when no paths are given and the index remembers none.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// What every command needs to know besides its own arguments.
+pub struct Context {
+    /// The index directory.
+    pub index_dir: PathBuf,
+    /// Whether the index is the default one (so a missing one may be built from `corpus/`).
+    pub default_index: bool,
+    /// How to draw for a person.
+    pub style: Style,
+    /// `-q`.
+    pub quiet: bool,
+}
+
+/// Runs the command line; the exit code follows grep (0 found, 1 nothing found).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let color = match cli.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    let ctx = Context {
+        default_index: cli.index.is_none(),
+        index_dir: cli.index.unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX)),
+        style: Style { color },
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Index(args) => index::run(&ctx, args),
+        Command::Search(args) => search::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::Stats(args) => stats::run(&ctx, args),
+    }
+}
+
+/// Prints `warta: message` on stderr (for warnings that do not end the run).
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("warta: {message}");
+}

@@ -1,0 +1,25 @@
+//! `warta show`: one stored article in full.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use warta::search::Engine;
+
+use super::Context;
+use crate::cli::ShowArgs;
+use crate::render::terminal;
+
+/// Runs `warta show`.
+pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
+    let engine = Engine::open(&ctx.index_dir)?;
+    let article = engine.get(&args.target)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &article)?;
+        writeln!(out)?;
+    } else {
+        terminal::write_article(&mut out, &article, ctx.style)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

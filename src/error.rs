@@ -1,0 +1,53 @@
+//! Errors a caller of the library can act on; the CLI adds context and turns them into one line.
+
+use std::path::PathBuf;
+
+/// What went wrong in a library call, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No index has been built at the given directory yet.
+    #[error("no index at {}", .0.display())]
+    IndexNotFound(PathBuf),
+    /// The index was built by an incompatible version of warta.
+    #[error("the index at {} was built by an incompatible version of warta", .0.display())]
+    SchemaMismatch(PathBuf),
+    /// Another process holds the index writer lock.
+    #[error("index is being written by another process")]
+    IndexLocked,
+    /// The query could not be understood.
+    #[error("bad query: {message} (at character {pos})")]
+    BadQuery {
+        /// What is wrong.
+        message: String,
+        /// Character offset (0-based) into the query where the problem is.
+        pos: usize,
+    },
+    /// No article with that id or path is in the index.
+    #[error("no article with id or path {0}")]
+    ArticleNotFound(String),
+    /// An error from the search engine library (converted in `schema`, which owns tantivy).
+    #[error(transparent)]
+    Engine(Box<dyn std::error::Error + Send + Sync>),
+    /// An I/O error.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// A one-line suggestion for the user, where there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::IndexNotFound(_) => Some("build one with `warta index PATH`"),
+            Error::SchemaMismatch(_) => Some("rebuild it with `warta index --rebuild`"),
+            Error::IndexLocked => Some("wait for the other `warta index` to finish"),
+            Error::BadQuery { .. } => {
+                Some("quote words with special characters, e.g. \"re:invent\"")
+            }
+            Error::ArticleNotFound(_) => Some("ids and paths are shown by `warta search`"),
+            _ => None,
+        }
+    }
+}
+
+/// Result with the library's error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,416 @@
+//! Brings an index in line with the files under some paths: plan (what changed since the last
+//! run), apply (parse and add on all cores, delete what changed or vanished), commit.
+//!
+//! Incremental indexing is delete + add by the file's canonical path: each document keeps its
+//! file's path, mtime, size and content hash as fast fields, so an unchanged file is skipped on
+//! a metadata check alone, and a touched but identical one on its hash.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{DocSet, Index, IndexWriter, Searcher, Term, TERMINATED};
+
+use crate::error::{Error, Result};
+use crate::ingest::{self, IngestError, Ingested};
+use crate::report::{IndexReport, Problem, ProblemKind};
+use crate::schema::{self, Fields, FileStamp};
+use crate::walk::{self, io_reason, Candidate};
+
+/// What `run_index` is asked to do.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Where the index lives (created if missing).
+    pub index_dir: PathBuf,
+    /// Paths to index; empty means the paths the index was built from.
+    pub paths: Vec<PathBuf>,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Threads for parsing and for tantivy's writer.
+    pub threads: usize,
+    /// The writer's memory budget, in MiB.
+    pub memory_mb: usize,
+    /// Commit at least this often on long runs, so a crash loses at most this much work.
+    pub commit_every: Duration,
+}
+
+impl IndexOptions {
+    /// Options with the defaults: all cores, 256 MiB, a commit every 30 s.
+    pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> Self {
+        IndexOptions {
+            index_dir,
+            paths,
+            rebuild: false,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            memory_mb: 256,
+            commit_every: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Receives progress while an index run works (the CLI draws a bar; tests ignore it).
+pub trait Progress: Sync {
+    /// The walk is done: this many files, of this many bytes, need reading.
+    fn start(&self, _files: u64, _bytes: u64) {}
+    /// One more file was processed.
+    fn advance(&self, _bytes: u64) {}
+    /// A problem with one input, as it happens.
+    fn problem(&self, _problem: &Problem) {}
+    /// The run is about to commit.
+    fn finish(&self) {}
+}
+
+/// A `Progress` that ignores everything.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// What the index remembers between runs, in its commit payload.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    roots: Vec<PathBuf>,
+}
+
+/// The paths an index was built from (canonical), as remembered in its last commit.
+pub fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
+    if !schema::index_exists(index_dir) {
+        return Ok(Vec::new());
+    }
+    let index = Index::open_in_dir(index_dir)?;
+    Ok(read_payload(&index).roots)
+}
+
+fn read_payload(index: &Index) -> Payload {
+    index
+        .load_metas()
+        .ok()
+        .and_then(|m| m.payload)
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default()
+}
+
+/// What the index holds for one file.
+#[derive(Debug, Clone)]
+struct Indexed {
+    mtime: i64,
+    size: u64,
+    hash: u64,
+    articles: u64,
+}
+
+/// Indexes the files under `options.paths`, reporting progress to `progress`; stops early,
+/// committing what is done, when `cancel` is set.
+pub fn run_index(
+    options: &IndexOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let (index, fields) = open_or_create(&options.index_dir, options.rebuild)?;
+    let threads = options.threads.max(1);
+    // tantivy refuses less than 15 MB per indexing thread.
+    let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, memory)?;
+
+    let old = read_payload(&index);
+    let mut roots = if options.rebuild {
+        Vec::new()
+    } else {
+        old.roots
+    };
+    let paths = if options.paths.is_empty() {
+        roots.clone()
+    } else {
+        options.paths.clone()
+    };
+
+    let mut report = IndexReport::default();
+    let walked = walk::walk(&paths, Some(&options.index_dir), &mut report);
+    for root in &walked.roots {
+        if !roots.contains(root) {
+            roots.push(root.clone());
+        }
+    }
+    for problem in &report.problems {
+        progress.problem(problem);
+    }
+
+    let mut indexed = if options.rebuild {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        load_indexed(&index.reader()?.searcher(), &fields)?
+    };
+
+    // Plan: files whose size and mtime match what the index holds are not even read.
+    let mut work = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for candidate in walked.files {
+        seen.insert(candidate.key.clone());
+        match indexed.get(&candidate.key) {
+            Some(i) if i.mtime == candidate.mtime && i.size == candidate.size => {
+                report.unchanged += i.articles
+            }
+            _ => work.push(candidate),
+        }
+    }
+    progress.start(work.len() as u64, work.iter().map(|c| c.size).sum());
+
+    let payload = Payload {
+        schema: schema::SCHEMA_VERSION,
+        roots: roots.clone(),
+    };
+    let commit = |writer: &mut IndexWriter| -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
+        prepared.commit()?;
+        Ok(())
+    };
+
+    // Apply: parse on worker threads, add in file order on this one.
+    let next = AtomicUsize::new(0);
+    let mut last_commit = Instant::now();
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) =
+            mpsc::sync_channel::<(usize, Result<Ingested, IngestError>, u64)>(threads * 16);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (work, next) = (&work, &next);
+            scope.spawn(move || loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= work.len() || cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let (result, hash) = read_and_parse(&work[n]);
+                if tx.send((n, result, hash)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut expected = 0;
+        for (n, result, hash) in rx {
+            pending.insert(n, (result, hash));
+            while let Some((result, hash)) = pending.remove(&expected) {
+                let candidate = &work[expected];
+                expected += 1;
+                let problems_before = report.problems.len();
+                apply(
+                    &mut writer,
+                    &fields,
+                    candidate,
+                    result,
+                    hash,
+                    &mut indexed,
+                    &mut report,
+                )?;
+                for problem in &report.problems[problems_before..] {
+                    progress.problem(problem);
+                }
+                progress.advance(candidate.size);
+                if last_commit.elapsed() >= options.commit_every {
+                    commit(&mut writer)?;
+                    last_commit = Instant::now();
+                }
+            }
+            if cancel.load(Ordering::Relaxed) {
+                next.store(usize::MAX / 2, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    })?;
+
+    if cancel.load(Ordering::Relaxed) {
+        report.interrupted = true;
+    } else {
+        // Files that vanished from under the walked roots.
+        for (key, entry) in &indexed {
+            let under_walked = walked.roots.iter().any(|r| Path::new(key).starts_with(r));
+            if under_walked && !seen.contains(key) {
+                writer.delete_term(Term::from_field_text(fields.file, key));
+                report.removed += entry.articles;
+            }
+        }
+    }
+    progress.finish();
+    commit(&mut writer)?;
+    writer.wait_merging_threads()?;
+    report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(report)
+}
+
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
+    if !schema::index_exists(dir) {
+        return schema::create_index(dir);
+    }
+    match schema::open_index(dir) {
+        Err(Error::SchemaMismatch(_)) if rebuild => {
+            remove_index_files(dir)?;
+            schema::create_index(dir)
+        }
+        other => other,
+    }
+}
+
+/// Deletes an old index's files (only the files tantivy writes, never anything else).
+fn remove_index_files(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let tantivy_file = name == "meta.json"
+            || name == ".managed.json"
+            || name.ends_with(".lock")
+            || name.rsplit_once('.').is_some_and(|(stem, _)| {
+                stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit())
+            });
+        if tantivy_file && path.is_file() {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_and_parse(candidate: &Candidate) -> (Result<Ingested, IngestError>, u64) {
+    let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
+        Ok(b) => b,
+        Err(err) => return (Err(err), 0),
+    };
+    let hash = ingest::content_hash(&bytes);
+    (
+        ingest::parse(&candidate.display, &candidate.key, candidate.kind, &bytes),
+        hash,
+    )
+}
+
+fn apply(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    candidate: &Candidate,
+    result: Result<Ingested, IngestError>,
+    hash: u64,
+    indexed: &mut HashMap<String, Indexed>,
+    report: &mut IndexReport,
+) -> Result<()> {
+    let file_term = Term::from_field_text(fields.file, &candidate.key);
+    let before = indexed.get(&candidate.key).cloned();
+    let ingested = match result {
+        Ok(ingested) => ingested,
+        Err(IngestError::Unreadable(err)) => {
+            // Keep what the index had: an unreadable file is not a deleted one.
+            report.problem(
+                &candidate.display,
+                ProblemKind::Failed,
+                format!("cannot read: {}", io_reason(&err)),
+            );
+            return Ok(());
+        }
+        Err(err) => {
+            if let Some(before) = before {
+                writer.delete_term(file_term);
+                report.removed += before.articles;
+                indexed.remove(&candidate.key);
+            }
+            report.problem(&candidate.display, ProblemKind::Skipped, err.to_string());
+            return Ok(());
+        }
+    };
+    for warning in &ingested.warnings {
+        report.problem(&candidate.display, ProblemKind::Warning, warning.clone());
+    }
+    let count = ingested.articles.len() as u64;
+    match &before {
+        Some(b) if b.hash == hash => report.unchanged += count,
+        Some(_) => report.updated += count,
+        None => report.added += count,
+    }
+    if before.is_some() {
+        writer.delete_term(file_term);
+    }
+    let stamp = FileStamp {
+        key: candidate.key.clone(),
+        mtime: candidate.mtime,
+        size: candidate.size,
+        hash,
+    };
+    for article in &ingested.articles {
+        writer.add_document(fields.to_document(article, &stamp))?;
+    }
+    indexed.insert(
+        candidate.key.clone(),
+        Indexed {
+            mtime: stamp.mtime,
+            size: stamp.size,
+            hash,
+            articles: count,
+        },
+    );
+    Ok(())
+}
+
+/// Reads what the index holds per file from its fast fields (no stored documents are loaded).
+fn load_indexed(searcher: &Searcher, fields: &Fields) -> Result<HashMap<String, Indexed>> {
+    let schema = searcher.schema();
+    let name = |f| schema.get_field_name(f).to_string();
+    let mut out: HashMap<String, Indexed> = HashMap::new();
+    let mut key = String::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(files) = fast.str(&name(fields.file))? else {
+            continue;
+        };
+        let mtimes = fast.i64(&name(fields.mtime))?;
+        let sizes = fast.u64(&name(fields.size))?;
+        let hashes = fast.u64(&name(fields.hash))?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let Some(ord) = files.term_ords(doc).next() else {
+                continue;
+            };
+            key.clear();
+            files.ord_to_str(ord, &mut key)?;
+            let entry = out.entry(key.clone()).or_insert(Indexed {
+                mtime: mtimes.first(doc).unwrap_or(0),
+                size: sizes.first(doc).unwrap_or(0),
+                hash: hashes.first(doc).unwrap_or(0),
+                articles: 0,
+            });
+            entry.articles += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of every live document, sorted (for tests that compare two indexes).
+pub fn all_ids(index_dir: &Path) -> Result<Vec<String>> {
+    let (index, fields) = schema::open_index(index_dir)?;
+    let searcher = index.reader()?.searcher();
+    let mut ids = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(fields.id)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let term_info = terms.value().clone();
+            let mut postings = inverted.read_postings_from_terminfo(
+                &term_info,
+                tantivy::schema::IndexRecordOption::Basic,
+            )?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if segment.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                    ids.push(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+                doc = postings.advance();
+            }
+        }
+        let _ = ord;
+    }
+    ids.sort();
+    Ok(ids)
+}

@@ -1,0 +1,276 @@
+//! Turns query text into a tantivy query: each word is analysed once per language and looked
+//! for in that language's fields, with titles weighted above ledes above bodies, and an extra
+//! score for exact (unstemmed) matches so they rank above stemmed ones.
+
+pub mod parse;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use crate::error::{Error, Result};
+use crate::ingest::lang::normalize_code;
+use crate::schema::analysis::{self, tokens};
+use crate::schema::{source_key, Fields};
+pub use parse::{parse, FieldSel, Node};
+
+/// Weight of a title match relative to a body match.
+pub const TITLE_WEIGHT: f32 = 3.0;
+/// Weight of a lede match relative to a body match.
+pub const LEDE_WEIGHT: f32 = 1.5;
+/// Weight of the exact (unstemmed) copy of a field, added on top of the stemmed match.
+pub const EXACT_WEIGHT: f32 = 0.5;
+/// Queries with more words than this are refused: they are pasted text, not searches.
+pub const MAX_WORDS: usize = 256;
+
+/// Restrictions that apply whatever the query says.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only articles in this language.
+    pub lang: Option<String>,
+    /// Only articles from this source (case-insensitive).
+    pub source: Option<String>,
+    /// Only articles published at or after this Unix time.
+    pub since: Option<i64>,
+    /// Only articles published before this Unix time.
+    pub until: Option<i64>,
+}
+
+/// A query ready to run, with the terms to highlight in snippets.
+pub struct BuiltQuery {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// Per analyzer name, the analysed terms that count as a match in a snippet.
+    pub highlight: HashMap<&'static str, HashSet<String>>,
+}
+
+/// Builds the tantivy query for `text` under `filters`.
+pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuery> {
+    let tree = parse(text);
+    let words = count_words(&tree);
+    if words > MAX_WORDS {
+        return Err(Error::BadQuery {
+            message: format!("too many words ({words}; at most {MAX_WORDS})"),
+            pos: 0,
+        });
+    }
+    let mut builder = Builder {
+        fields,
+        analyzers: HashMap::new(),
+        highlight: HashMap::new(),
+    };
+    let Some(query) = builder.node(&tree, false) else {
+        return Err(Error::BadQuery {
+            message: "nothing to search for".into(),
+            pos: 0,
+        });
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+    if let Some(lang) = &filters.lang {
+        let term = Term::from_field_text(fields.lang, &normalize_code(lang));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+    }
+    if let Some(source) = &filters.source {
+        let term = Term::from_field_text(fields.source_key, &source_key(source));
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+    }
+    if filters.since.is_some() || filters.until.is_some() {
+        let bound = |t: Option<i64>, inclusive: bool| match t {
+            None => Bound::Unbounded,
+            Some(secs) => {
+                let term = Term::from_field_date_for_search(
+                    fields.published,
+                    DateTime::from_timestamp_secs(secs),
+                );
+                if inclusive {
+                    Bound::Included(term)
+                } else {
+                    Bound::Excluded(term)
+                }
+            }
+        };
+        let range = RangeQuery::new(bound(filters.since, true), bound(filters.until, false));
+        clauses.push((Occur::Must, Box::new(range)));
+    }
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        clauses
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(AllQuery))
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(BuiltQuery {
+        query,
+        highlight: builder.highlight,
+    })
+}
+
+fn count_words(node: &Node) -> usize {
+    match node {
+        Node::Word { .. } => 1,
+        Node::Phrase { text, .. } => text.split_whitespace().count().max(1),
+        Node::Any(v) | Node::All(v) => v.iter().map(count_words).sum(),
+        Node::Must(n) | Node::Not(n) => count_words(n),
+    }
+}
+
+struct Builder<'a> {
+    fields: &'a Fields,
+    analyzers: HashMap<&'static str, tantivy::tokenizer::TextAnalyzer>,
+    highlight: HashMap<&'static str, HashSet<String>>,
+}
+
+impl Builder<'_> {
+    fn analyse(&mut self, analyzer: &'static str, text: &str) -> Vec<String> {
+        let a = self
+            .analyzers
+            .entry(analyzer)
+            .or_insert_with(|| analysis::analyzer(analyzer));
+        tokens(a, text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// The query for a node; `negated` tells whether its matches are being excluded (and so
+    /// should not be highlighted).
+    fn node(&mut self, node: &Node, negated: bool) -> Option<Box<dyn Query>> {
+        match node {
+            Node::Word { text, field } => self.words(text, *field, 0, false, negated),
+            Node::Phrase { text, slop, field } => self.words(text, *field, *slop, true, negated),
+            Node::Must(inner) => self.node(inner, negated),
+            Node::Not(inner) => self.node(inner, !negated),
+            Node::Any(children) | Node::All(children) => {
+                let default = if matches!(node, Node::All(_)) {
+                    Occur::Must
+                } else {
+                    Occur::Should
+                };
+                let mut clauses = Vec::new();
+                for child in children {
+                    let (occur, inner, inner_negated) = match child {
+                        Node::Must(inner) => (Occur::Must, &**inner, negated),
+                        Node::Not(inner) => (Occur::MustNot, &**inner, !negated),
+                        other => (default, other, negated),
+                    };
+                    if let Some(q) = self.node(inner, inner_negated) {
+                        clauses.push((occur, q));
+                    }
+                }
+                if clauses.is_empty() {
+                    return None;
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+                    return clauses.pop().map(|(_, q)| q);
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    /// A word or phrase, looked for in every language's fields of the selected kind.
+    fn words(
+        &mut self,
+        text: &str,
+        field: Option<FieldSel>,
+        slop: u32,
+        phrase: bool,
+        negated: bool,
+    ) -> Option<Box<dyn Query>> {
+        let fields = self.fields.clone();
+        match field {
+            Some(FieldSel::Source) => return keyword(fields.source_key, &source_key(text)),
+            Some(FieldSel::Lang) => return keyword(fields.lang, &normalize_code(text)),
+            Some(FieldSel::Tags) => return keyword(fields.tags, text.trim()),
+            _ => {}
+        }
+        let parts: &[(fn(&crate::schema::LangFields) -> Field, Field, f32)] = match field {
+            Some(FieldSel::Title) => &[(|l| l.title, fields.title_exact, TITLE_WEIGHT)],
+            Some(FieldSel::Body) => &[
+                (|l| l.lede, fields.lede_exact, LEDE_WEIGHT),
+                (|l| l.body, fields.body_exact, 1.0),
+            ],
+            _ => &[
+                (|l| l.title, fields.title_exact, TITLE_WEIGHT),
+                (|l| l.lede, fields.lede_exact, LEDE_WEIGHT),
+                (|l| l.body, fields.body_exact, 1.0),
+            ],
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for lang in &fields.langs {
+            let terms = self.analyse(lang.analyzer, text);
+            if terms.is_empty() {
+                continue;
+            }
+            if !negated {
+                self.highlight
+                    .entry(lang.analyzer)
+                    .or_default()
+                    .extend(terms.iter().cloned());
+            }
+            for (pick, _, weight) in parts {
+                if let Some(q) = sequence(pick(lang), &terms, slop) {
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(q, *weight))));
+                }
+            }
+        }
+        // The exact copy rewards the unstemmed word; phrases are matched on positions alone.
+        if !phrase {
+            let exact = self.analyse(analysis::PLAIN, text);
+            if exact.len() == 1 {
+                for (_, field, weight) in parts {
+                    let term = Term::from_field_text(*field, &exact[0]);
+                    let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, weight * EXACT_WEIGHT)),
+                    ));
+                }
+            }
+        }
+        match clauses.len() {
+            0 => None,
+            _ => Some(Box::new(BooleanQuery::new(clauses))),
+        }
+    }
+}
+
+/// One term, or the terms in sequence (within `slop`) when analysis split the text.
+fn sequence(field: Field, terms: &[String], slop: u32) -> Option<Box<dyn Query>> {
+    match terms {
+        [] => None,
+        [one] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        many => {
+            let terms: Vec<(usize, Term)> = many
+                .iter()
+                .enumerate()
+                .map(|(n, t)| (n, Term::from_field_text(field, t)))
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+        }
+    }
+}
+
+fn keyword(field: Field, value: &str) -> Option<Box<dyn Query>> {
+    (!value.is_empty()).then(|| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    })
+}

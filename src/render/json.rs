@@ -1,0 +1,89 @@
+//! The JSON contract of DESIGN.md: serialize-only structs, kept in one place so that a change
+//! to what scripts see is a change to this file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use warta::search::{Hits, Stats};
+use warta::Published;
+
+/// `search --json`.
+#[derive(Serialize)]
+pub struct SearchJson<'a> {
+    query: &'a str,
+    total: usize,
+    offset: usize,
+    limit: usize,
+    took_ms: f64,
+    hits: Vec<HitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HitJson<'a> {
+    id: &'a str,
+    score: f32,
+    title: &'a str,
+    path: &'a str,
+    url: Option<&'a str>,
+    source: Option<&'a str>,
+    published: Option<Published>,
+    lang: &'a str,
+    snippet: &'a str,
+    highlights: &'a [(usize, usize)],
+}
+
+impl<'a> SearchJson<'a> {
+    /// The JSON form of a page of hits.
+    pub fn new(hits: &'a Hits) -> Self {
+        SearchJson {
+            query: &hits.query,
+            total: hits.total,
+            offset: hits.offset,
+            limit: hits.limit,
+            took_ms: (hits.took_ms * 1000.0).round() / 1000.0,
+            hits: hits
+                .hits
+                .iter()
+                .map(|h| HitJson {
+                    id: &h.id,
+                    score: h.score,
+                    title: &h.title,
+                    path: &h.path,
+                    url: h.url.as_deref(),
+                    source: h.source.as_deref(),
+                    published: h.published,
+                    lang: &h.lang,
+                    snippet: &h.snippet.text,
+                    highlights: &h.snippet.highlights,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `stats --json`.
+#[derive(Serialize)]
+pub struct StatsJson<'a> {
+    index: String,
+    documents: u64,
+    languages: &'a BTreeMap<String, u64>,
+    sources: &'a BTreeMap<String, u64>,
+    oldest: Option<Published>,
+    newest: Option<Published>,
+    index_bytes: u64,
+}
+
+impl<'a> StatsJson<'a> {
+    /// The JSON form of index statistics.
+    pub fn new(stats: &'a Stats) -> Self {
+        StatsJson {
+            index: stats.index_dir.display().to_string(),
+            documents: stats.documents,
+            languages: &stats.languages,
+            sources: &stats.sources,
+            oldest: stats.oldest,
+            newest: stats.newest,
+            index_bytes: stats.index_bytes,
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Output for a person at a terminal.
+
+use std::io::{self, Write};
+
+use warta::report::IndexReport;
+use warta::search::{Hit, Hits, Stats};
+use warta::Article;
+
+use super::{sanitize, Style};
+
+/// Writes a page of hits: rank, title, path and metadata, snippet with matches marked.
+pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result<()> {
+    for (n, hit) in hits.hits.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        let rank = format!("{:>2}.", hits.offset + n + 1);
+        writeln!(
+            out,
+            "{} {}",
+            style.dim(&rank),
+            style.bold(&sanitize(&hit.title))
+        )?;
+        writeln!(
+            out,
+            "    {}{}",
+            style.path(&sanitize(&hit.path)),
+            style.dim(&meta_line(hit))
+        )?;
+        writeln!(out, "    {}", marked(hit, style))?;
+    }
+    Ok(())
+}
+
+/// The footer for a terminal: which hits were shown of how many.
+pub fn write_footer(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result<()> {
+    let shown = hits.hits.len();
+    let text = if shown == 0 {
+        format!("no hits on this page ({} matches in all)", hits.total)
+    } else {
+        let (first, last) = (hits.offset + 1, hits.offset + shown);
+        let more = if last < hits.total {
+            format!("; next page: --offset {last}")
+        } else {
+            String::new()
+        };
+        format!(
+            "{first}-{last} of {} matches in {:.1} ms{more}",
+            hits.total, hits.took_ms
+        )
+    };
+    writeln!(out, "\n{}", style.dim(&text))
+}
+
+fn meta_line(hit: &Hit) -> String {
+    let mut parts = vec![hit.lang.clone()];
+    if let Some(source) = &hit.source {
+        parts.push(sanitize(source).into_owned());
+    }
+    if let Some(published) = &hit.published {
+        parts.push(published.to_iso());
+    }
+    format!("  {}", parts.join(" · "))
+}
+
+/// The snippet with its highlighted ranges painted.
+fn marked(hit: &Hit, style: Style) -> String {
+    let chars: Vec<char> = hit.snippet.text.chars().collect();
+    let mut out = String::new();
+    let mut at = 0;
+    for &(from, to) in &hit.snippet.highlights {
+        let (from, to) = (from.min(chars.len()), to.min(chars.len()));
+        if from < at {
+            continue;
+        }
+        out.push_str(&sanitize(&chars[at..from].iter().collect::<String>()));
+        out.push_str(&style.matched(&sanitize(&chars[from..to].iter().collect::<String>())));
+        at = to;
+    }
+    out.push_str(&sanitize(&chars[at..].iter().collect::<String>()));
+    out
+}
+
+/// Writes one article in full.
+pub fn write_article(out: &mut impl Write, a: &Article, style: Style) -> io::Result<()> {
+    writeln!(out, "{}", style.bold(&sanitize(&a.title)))?;
+    let mut meta = vec![format!("id {}", a.id), a.path.clone(), a.lang.clone()];
+    meta.extend(a.source.clone());
+    meta.extend(a.published.map(|p| p.to_iso()));
+    meta.extend(a.author.as_ref().map(|x| format!("by {x}")));
+    writeln!(out, "{}", style.dim(&sanitize(&meta.join(" · "))))?;
+    if let Some(url) = &a.url {
+        writeln!(out, "{}", style.path(&sanitize(url)))?;
+    }
+    if !a.tags.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            style.dim(&sanitize(&format!("tags: {}", a.tags.join(", "))))
+        )?;
+    }
+    for block in [&a.lede, &a.body] {
+        if !block.is_empty() {
+            writeln!(out)?;
+            for para in block.split("\n\n") {
+                let para = sanitize(para);
+                if a.headings.iter().any(|h| h == &*para) {
+                    writeln!(out, "{}\n", style.bold(&para))?;
+                } else {
+                    writeln!(out, "{para}\n")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes index statistics.
+pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<()> {
+    let counts = |map: &std::collections::BTreeMap<String, u64>, top: usize| {
+        let mut v: Vec<_> = map.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut text: Vec<String> = v
+            .iter()
+            .take(top)
+            .map(|(k, n)| format!("{} {n}", sanitize(k)))
+            .collect();
+        if v.len() > top {
+            text.push(format!("… {} more", v.len() - top));
+        }
+        if text.is_empty() {
+            "none".to_string()
+        } else {
+            text.join(", ")
+        }
+    };
+    let span = match (&s.oldest, &s.newest) {
+        (Some(o), Some(n)) => format!("{} to {}", o.to_iso(), n.to_iso()),
+        _ => "no dates".to_string(),
+    };
+    let rows = [
+        (
+            "index",
+            format!("{} ({})", s.index_dir.display(), human_bytes(s.index_bytes)),
+        ),
+        ("documents", s.documents.to_string()),
+        ("languages", counts(&s.languages, 10)),
+        ("sources", counts(&s.sources, 10)),
+        ("published", span),
+    ];
+    for (label, value) in rows {
+        writeln!(out, "{} {value}", style.bold(&format!("{label:<10}")))?;
+    }
+    Ok(())
+}
+
+/// The one-line summary of an index run.
+pub fn index_summary(r: &IndexReport) -> String {
+    let mut text = format!(
+        "{} files: {} added, {} updated, {} unchanged, {} removed; {} skipped, {} failed in {:.2} s",
+        r.files,
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.removed,
+        r.skipped,
+        r.failed,
+        r.took_ms / 1000.0
+    );
+    if r.interrupted {
+        text.push_str(" (interrupted; what was done is committed)");
+    }
+    text
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}

@@ -1,0 +1,78 @@
+//! What an indexing run did, as plain data: counts, and the problems met on the way.
+
+use serde::Serialize;
+
+/// How serious a problem with one input was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// Passed over on purpose (binary, empty, not an article); nothing was lost.
+    Skipped,
+    /// Indexed, but something was off (e.g. invalid UTF-8 read lossily).
+    Warning,
+    /// Looked like an article but could not be read or parsed.
+    Failed,
+}
+
+/// One problem with one input path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The path as the user would write it.
+    pub path: String,
+    /// How serious it was.
+    pub kind: ProblemKind,
+    /// Why, in a few words.
+    pub reason: String,
+}
+
+/// The outcome of one `warta index` run. Article counts, except `skipped`/`failed` (files).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IndexReport {
+    /// Article files found under the paths.
+    pub files: u64,
+    /// Articles new to the index.
+    pub added: u64,
+    /// Articles replaced because their file changed.
+    pub updated: u64,
+    /// Articles whose file had not changed.
+    pub unchanged: u64,
+    /// Articles removed because their file is gone.
+    pub removed: u64,
+    /// Files passed over (binary, empty, not articles).
+    pub skipped: u64,
+    /// Files that could not be read or parsed.
+    pub failed: u64,
+    /// Wall time of the run, milliseconds.
+    pub took_ms: f64,
+    /// Every problem met, in the order met.
+    pub problems: Vec<Problem>,
+    /// Whether the run was interrupted (what was done is committed).
+    #[serde(skip)]
+    pub interrupted: bool,
+}
+
+impl IndexReport {
+    /// Records a problem and counts it.
+    pub fn problem(
+        &mut self,
+        path: impl Into<String>,
+        kind: ProblemKind,
+        reason: impl Into<String>,
+    ) {
+        match kind {
+            ProblemKind::Skipped => self.skipped += 1,
+            ProblemKind::Failed => self.failed += 1,
+            ProblemKind::Warning => {}
+        }
+        self.problems.push(Problem {
+            path: path.into(),
+            kind,
+            reason: reason.into(),
+        });
+    }
+
+    /// Documents in the index after the run, from what it touched.
+    pub fn total_articles(&self) -> u64 {
+        self.added + self.updated + self.unchanged
+    }
+}

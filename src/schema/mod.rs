@@ -1,0 +1,337 @@
+//! The index schema: which fields an `Article` becomes, how each is analysed, and the way back
+//! from a stored document to an `Article`. With `index`, `query` and `search`, the only place
+//! that touches tantivy.
+
+pub mod analysis;
+
+use std::path::Path;
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
+    INDEXED, STORED, STRING,
+};
+use tantivy::{DateTime, Index, TantivyDocument};
+
+use crate::article::{Article, Published};
+use crate::error::{Error, Result};
+
+/// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
+pub const SCHEMA_VERSION: u32 = 1;
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(err: tantivy::TantivyError) -> Self {
+        match err {
+            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked,
+            other => Error::Engine(Box::new(other)),
+        }
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for Error {
+    fn from(err: tantivy::directory::error::OpenDirectoryError) -> Self {
+        Error::Engine(Box::new(err))
+    }
+}
+
+/// The analysed text fields of one language: stemmed where the language has a stemmer.
+#[derive(Debug, Clone, Copy)]
+pub struct LangFields {
+    /// Name of the analyzer for these fields.
+    pub analyzer: &'static str,
+    /// Analysed title.
+    pub title: Field,
+    /// Analysed lede.
+    pub lede: Field,
+    /// Analysed body.
+    pub body: Field,
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Stable article id (`STRING | STORED`).
+    pub id: Field,
+    /// Display path (`STRING | STORED`).
+    pub path: Field,
+    /// Canonical path of the file the article came from: the unit of incremental updates.
+    pub file: Field,
+    /// Stored title.
+    pub title: Field,
+    /// Stored lede.
+    pub lede: Field,
+    /// Stored body.
+    pub body: Field,
+    /// Stored sub-headings.
+    pub headings: Field,
+    /// Stored URL.
+    pub url: Field,
+    /// Stored source as written.
+    pub source: Field,
+    /// Source, lower case, for filters and counts.
+    pub source_key: Field,
+    /// Stored author.
+    pub author: Field,
+    /// Tags, stored and indexed (lower case).
+    pub tags: Field,
+    /// Publication date, indexed and fast, for ranges and sorting.
+    pub published: Field,
+    /// Publication date as ISO text, stored, so a bare date stays a bare date.
+    pub published_text: Field,
+    /// Language code, indexed, stored and fast.
+    pub lang: Field,
+    /// Content hash of the source file.
+    pub hash: Field,
+    /// Modification time of the source file, in nanoseconds since the epoch.
+    pub mtime: Field,
+    /// Size in bytes of the source file.
+    pub size: Field,
+    /// Stemmed fields per language: English, Indonesian, and the unstemmed fallback.
+    pub langs: [LangFields; 3],
+    /// Unstemmed title (frequencies only), so exact matches outrank stemmed ones.
+    pub title_exact: Field,
+    /// Unstemmed lede.
+    pub lede_exact: Field,
+    /// Unstemmed body.
+    pub body_exact: Field,
+}
+
+/// What the index keeps about the file an article came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Canonical path.
+    pub key: String,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: i64,
+    /// Size in bytes.
+    pub size: u64,
+    /// Content hash.
+    pub hash: u64,
+}
+
+fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds warta's schema.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let fast_string = || STRING | FAST;
+    let mut lang_fields = |suffix: &str, analyzer: &'static str| LangFields {
+        analyzer,
+        title: b.add_text_field(
+            &format!("title_{suffix}"),
+            text_options(analyzer, positions),
+        ),
+        lede: b.add_text_field(&format!("lede_{suffix}"), text_options(analyzer, positions)),
+        body: b.add_text_field(&format!("body_{suffix}"), text_options(analyzer, positions)),
+    };
+    let langs = [
+        lang_fields("en", analysis::EN),
+        lang_fields("id", analysis::ID),
+        lang_fields("xx", analysis::PLAIN),
+    ];
+    let exact = IndexRecordOption::WithFreqs;
+    let fields = Fields {
+        langs,
+        title_exact: b.add_text_field("title_exact", text_options(analysis::PLAIN, exact)),
+        lede_exact: b.add_text_field("lede_exact", text_options(analysis::PLAIN, exact)),
+        body_exact: b.add_text_field("body_exact", text_options(analysis::PLAIN, exact)),
+        id: b.add_text_field("id", STRING | STORED),
+        path: b.add_text_field("path", STRING | STORED),
+        file: b.add_text_field("file", fast_string()),
+        title: b.add_text_field("title", STORED),
+        lede: b.add_text_field("lede", STORED),
+        body: b.add_text_field("body", STORED),
+        headings: b.add_text_field("headings", STORED),
+        url: b.add_text_field("url", STORED),
+        source: b.add_text_field("source", STORED),
+        source_key: b.add_text_field("source_key", fast_string()),
+        author: b.add_text_field("author", STORED),
+        tags: b.add_text_field("tags", STRING | STORED),
+        published: b.add_date_field("published", INDEXED | FAST),
+        published_text: b.add_text_field("published_text", STORED),
+        lang: b.add_text_field("lang", STRING | STORED | FAST),
+        hash: b.add_u64_field("hash", NumericOptions::default() | FAST),
+        mtime: b.add_i64_field("mtime", NumericOptions::default() | FAST),
+        size: b.add_u64_field("size", NumericOptions::default() | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Whether `dir` holds a tantivy index.
+pub fn index_exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens the index in `dir`, checking that warta built it with this schema.
+pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
+    if !index_exists(dir) {
+        return Err(Error::IndexNotFound(dir.to_path_buf()));
+    }
+    let index = Index::open_in_dir(dir)?;
+    let (expected, fields) = build_schema();
+    let same = serde_json::to_value(index.schema()).ok() == serde_json::to_value(&expected).ok();
+    if !same {
+        return Err(Error::SchemaMismatch(dir.to_path_buf()));
+    }
+    analysis::register(index.tokenizers());
+    Ok((index, fields))
+}
+
+/// Creates an empty index in `dir` (which may exist but must not hold an index).
+pub fn create_index(dir: &Path) -> Result<(Index, Fields)> {
+    std::fs::create_dir_all(dir)?;
+    let (schema, fields) = build_schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    analysis::register(index.tokenizers());
+    Ok((index, fields))
+}
+
+/// An in-memory index, for tests.
+pub fn create_index_in_ram() -> (Index, Fields) {
+    let (schema, fields) = build_schema();
+    let index = Index::create_in_ram(schema);
+    analysis::register(index.tokenizers());
+    (index, fields)
+}
+
+impl Fields {
+    /// The analysed fields for an article language.
+    pub fn for_lang(&self, lang: &str) -> &LangFields {
+        match analysis::analyzer_for_lang(lang) {
+            analysis::EN => &self.langs[0],
+            analysis::ID => &self.langs[1],
+            _ => &self.langs[2],
+        }
+    }
+
+    /// The tantivy document for an article from the file `stamp`.
+    pub fn to_document(&self, article: &Article, stamp: &FileStamp) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, &article.id);
+        doc.add_text(self.path, &article.path);
+        doc.add_text(self.file, &stamp.key);
+        doc.add_u64(self.hash, stamp.hash);
+        doc.add_i64(self.mtime, stamp.mtime);
+        doc.add_u64(self.size, stamp.size);
+        doc.add_text(self.lang, &article.lang);
+
+        let analysed = self.for_lang(&article.lang);
+        for (stored, analysed, exact, text) in [
+            (self.title, analysed.title, self.title_exact, &article.title),
+            (self.lede, analysed.lede, self.lede_exact, &article.lede),
+            (self.body, analysed.body, self.body_exact, &article.body),
+        ] {
+            doc.add_text(stored, text);
+            if !text.is_empty() {
+                doc.add_text(analysed, text);
+                doc.add_text(exact, text);
+            }
+        }
+        for heading in &article.headings {
+            doc.add_text(self.headings, heading);
+        }
+        if let Some(url) = &article.url {
+            doc.add_text(self.url, url);
+        }
+        if let Some(source) = &article.source {
+            doc.add_text(self.source, source);
+            doc.add_text(self.source_key, source_key(source));
+        }
+        if let Some(author) = &article.author {
+            doc.add_text(self.author, author);
+        }
+        for tag in &article.tags {
+            doc.add_text(self.tags, tag);
+        }
+        if let Some(published) = &article.published {
+            doc.add_date(
+                self.published,
+                DateTime::from_timestamp_secs(published.timestamp()),
+            );
+            doc.add_text(self.published_text, published.to_iso());
+        }
+        doc
+    }
+
+    /// The article a stored document holds.
+    pub fn to_article(&self, doc: &TantivyDocument) -> Article {
+        let text = |field: Field| first_text(doc, field).unwrap_or_default();
+        let opt = |field: Field| first_text(doc, field).filter(|s| !s.is_empty());
+        let all = |field: Field| {
+            doc.get_all(field)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        Article {
+            id: text(self.id),
+            path: text(self.path),
+            title: text(self.title),
+            lede: text(self.lede),
+            body: text(self.body),
+            headings: all(self.headings),
+            url: opt(self.url),
+            source: opt(self.source),
+            author: opt(self.author),
+            published: opt(self.published_text).and_then(|t| Published::from_iso(&t)),
+            lang: text(self.lang),
+            tags: all(self.tags),
+        }
+    }
+}
+
+/// The normalised form of a source name used for filters and counts: trimmed, lower case.
+pub fn source_key(source: &str) -> String {
+    source.trim().to_lowercase()
+}
+
+fn first_text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Article {
+        Article {
+            id: "0123456789abcdef".into(),
+            path: "corpus/a.txt".into(),
+            title: "Judul".into(),
+            lede: "Lede.".into(),
+            body: "Isi.".into(),
+            headings: vec!["Sub".into()],
+            url: Some("https://x.id".into()),
+            source: Some("DailySocial.id".into()),
+            author: None,
+            published: Published::from_iso("2025-08-29"),
+            lang: "id".into(),
+            tags: vec!["ai".into()],
+        }
+    }
+
+    #[test]
+    fn an_article_survives_the_round_trip() {
+        let (_, fields) = build_schema();
+        let stamp = FileStamp {
+            key: "/x/a.txt".into(),
+            mtime: 1,
+            size: 2,
+            hash: 3,
+        };
+        let doc = fields.to_document(&sample(), &stamp);
+        assert_eq!(fields.to_article(&doc), sample());
+    }
+
+    #[test]
+    fn source_keys_are_lower_case() {
+        assert_eq!(source_key(" DailySocial.id "), "dailysocial.id");
+    }
+}

@@ -1,0 +1,208 @@
+//! Snippets: the passage of an article that holds the most distinct query terms, cut at word
+//! boundaries, with the matched words' positions in characters.
+//!
+//! Written here rather than with tantivy's `SnippetGenerator` because that one reads a single
+//! field with a single analyzer and reports byte offsets, while warta's matches depend on each
+//! article's language and its JSON contract counts characters.
+
+use std::collections::HashSet;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::schema::analysis::tokens;
+
+/// A passage with the positions of its matched words.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snippet {
+    /// Plain text, whitespace collapsed, with `…` where it was cut.
+    pub text: String,
+    /// `[start, end)` offsets in Unicode characters into `text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The best passage of `text` of about `max_chars` characters for the analysed `terms`.
+pub fn make_snippet(
+    text: &str,
+    analyzer: &mut TextAnalyzer,
+    terms: &HashSet<String>,
+    max_chars: usize,
+) -> Snippet {
+    let matches: Vec<(usize, usize, String)> = if terms.is_empty() {
+        Vec::new()
+    } else {
+        tokens(analyzer, text)
+            .into_iter()
+            .filter(|t| terms.contains(&t.text))
+            .map(|t| (t.offset_from, t.offset_to, t.text))
+            .collect()
+    };
+    let (start, end) = match best_window(&matches, max_chars) {
+        Some((first, last)) => around(text, matches[first].0, matches[last].1, max_chars),
+        None => around(text, 0, 0, max_chars),
+    };
+    render(text, start, end, &matches)
+}
+
+/// Indexes of the first and last match of the window with the most distinct terms (then the
+/// most matches, then the earliest).
+fn best_window(matches: &[(usize, usize, String)], max_chars: usize) -> Option<(usize, usize)> {
+    let mut best: Option<((usize, usize), (usize, usize))> = None;
+    for i in 0..matches.len() {
+        let mut distinct = HashSet::new();
+        let mut j = i;
+        while j < matches.len() && matches[j].1 - matches[i].0 <= max_chars {
+            distinct.insert(&matches[j].2);
+            j += 1;
+        }
+        let score = (distinct.len(), j - i);
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, (i, j - 1)));
+        }
+    }
+    best.map(|(_, window)| window)
+}
+
+/// Byte range of about `max_chars` around `[from, to)`, starting at a sentence start when one is
+/// near, and cut at word boundaries.
+fn around(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize) {
+    let span = to.saturating_sub(from);
+    let slack = max_chars.saturating_sub(span);
+    let mut start = from.saturating_sub(slack / 3);
+    // Prefer to begin at a sentence start within the slack.
+    if let Some(pos) = text[floor(text, start)..floor(text, from)].rfind(". ") {
+        start = floor(text, start) + pos + 2;
+    }
+    start = floor(text, start);
+    if start > 0 && !text[..start].ends_with(char::is_whitespace) {
+        // Move to the start of the next word.
+        start = text[start..]
+            .find(char::is_whitespace)
+            .map_or(start, |p| start + p + 1)
+            .min(from);
+    }
+    let mut end = floor(text, (start + max_chars).max(to).min(text.len()));
+    if end < text.len() {
+        if let Some(p) = text[to.min(end)..end].rfind(char::is_whitespace) {
+            end = to.min(end) + p;
+        }
+    }
+    (start, end.max(to))
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The snippet text of `text[start..end]`, whitespace collapsed, with highlight offsets.
+fn render(text: &str, start: usize, end: usize, matches: &[(usize, usize, String)]) -> Snippet {
+    let mut out = String::new();
+    let mut chars = 0usize;
+    let mut highlights = Vec::new();
+    if start > 0 {
+        out.push_str("… ");
+        chars += 2;
+    }
+    let mut pending_space = false;
+    let mut open: Option<usize> = None;
+    let mut next_match = matches
+        .iter()
+        .filter(|m| m.0 >= start && m.1 <= end)
+        .peekable();
+    for (offset, ch) in text[start..end].char_indices() {
+        let at = start + offset;
+        if let (Some(from), Some(m)) = (open, next_match.peek()) {
+            if at >= m.1 {
+                highlights.push((from, chars));
+                open = None;
+                next_match.next();
+            }
+        }
+        if ch.is_whitespace() || ch.is_control() {
+            pending_space = !out.is_empty() && !out.ends_with(' ');
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            chars += 1;
+            pending_space = false;
+        }
+        if open.is_none() && next_match.peek().is_some_and(|m| m.0 == at) {
+            open = Some(chars);
+        }
+        out.push(ch);
+        chars += 1;
+    }
+    if let Some(from) = open {
+        highlights.push((from, chars));
+    }
+    if end < text.len() {
+        out.push_str(" …");
+    }
+    Snippet {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::analysis::{analyzer, EN, ID};
+
+    fn snip(lang: &str, text: &str, terms: &[&str], max: usize) -> Snippet {
+        let terms = terms.iter().map(|t| t.to_string()).collect();
+        make_snippet(text, &mut analyzer(lang), &terms, max)
+    }
+
+    fn marked(s: &Snippet) -> Vec<String> {
+        let chars: Vec<char> = s.text.chars().collect();
+        s.highlights
+            .iter()
+            .map(|&(a, b)| chars[a..b].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn highlights_stemmed_variants_in_characters() {
+        let s = snip(
+            ID,
+            "Hanya beberapa bulan setelah Meta menginvestasikan $14,3 miliar ke dalam Scale AI.",
+            &["investasi"],
+            200,
+        );
+        assert_eq!(marked(&s), ["menginvestasikan"]);
+    }
+
+    #[test]
+    fn prefers_the_passage_with_more_distinct_terms() {
+        let filler = "Nothing to see in this sentence at all. ".repeat(10);
+        let text =
+            format!("Broadband is here. {filler}Broadband prices fall as fibre spreads. {filler}");
+        let s = snip(EN, &text, &["broadband", "price"], 80);
+        assert_eq!(marked(&s), ["Broadband", "prices"]);
+        assert!(s.text.starts_with("… Broadband prices"), "{}", s.text);
+    }
+
+    #[test]
+    fn non_ascii_offsets_are_characters() {
+        let s = snip(EN, "Café owners say the £5 café tax hurts", &["tax"], 200);
+        assert_eq!(marked(&s), ["tax"]);
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let s = snip(
+            EN,
+            "One two three four five six seven eight nine ten",
+            &["zebra"],
+            20,
+        );
+        assert!(s.text.starts_with("One two"));
+        assert!(s.text.ends_with('…'));
+        assert!(s.highlights.is_empty());
+    }
+}

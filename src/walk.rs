@@ -1,0 +1,189 @@
+//! Finds the article files under the paths a user names, as walkdir walks them.
+//!
+//! Hidden files and folders are passed over (as fd and ripgrep do), symlinks are followed with
+//! loop detection, and each file gets a canonical key that identifies it across runs.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::ingest::{kind_of, FileKind};
+use crate::report::{IndexReport, ProblemKind};
+
+/// One file to consider for indexing.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The path as given on the command line joined with the path below it.
+    pub display: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Canonical path: the file's identity across runs.
+    pub key: String,
+    /// How to read it.
+    pub kind: FileKind,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: i64,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The result of walking the roots.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Article files, in walk order (sorted by name within each folder), each once.
+    pub files: Vec<Candidate>,
+    /// Canonical forms of the roots that exist.
+    pub roots: Vec<PathBuf>,
+}
+
+/// Walks `roots`, recording problems (missing paths, unreadable folders, loops) in `report`.
+pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport) -> Walked {
+    let mut walked = Walked::default();
+    let mut seen = HashSet::new();
+    let skip_dir = skip_dir.and_then(|d| d.canonicalize().ok());
+    for root in roots {
+        let canonical = match root.canonicalize() {
+            Ok(c) => c,
+            Err(err) => {
+                report.problem(
+                    root.display().to_string(),
+                    ProblemKind::Failed,
+                    io_reason(&err),
+                );
+                continue;
+            }
+        };
+        walked.roots.push(canonical);
+        let explicit_file = root.is_file();
+        let entries = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                    let (kind, reason) = if err.loop_ancestor().is_some() {
+                        (ProblemKind::Skipped, "symlink loop".to_string())
+                    } else {
+                        let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                        (ProblemKind::Failed, reason)
+                    };
+                    report.problem(path, kind, reason);
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Some(kind) = kind_of(entry.path()) else {
+                if explicit_file {
+                    report.problem(
+                        entry.path().display().to_string(),
+                        ProblemKind::Skipped,
+                        "not an article format warta reads",
+                    );
+                }
+                continue;
+            };
+            let key = match entry.path().canonicalize() {
+                Ok(k) => k,
+                Err(err) => {
+                    report.problem(
+                        entry.path().display().to_string(),
+                        ProblemKind::Failed,
+                        io_reason(&err),
+                    );
+                    continue;
+                }
+            };
+            if skip_dir.as_ref().is_some_and(|d| key.starts_with(d)) || !seen.insert(key.clone()) {
+                continue;
+            }
+            let (mtime, size) = match entry.metadata() {
+                Ok(m) => (mtime_nanos(&m), m.len()),
+                Err(_) => (0, 0),
+            };
+            walked.files.push(Candidate {
+                display: entry.path().display().to_string(),
+                path: entry.path().to_path_buf(),
+                key: key.to_string_lossy().into_owned(),
+                kind,
+                mtime,
+                size,
+            });
+        }
+    }
+    report.files = walked.files.len() as u64;
+    walked
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// A short reason for an I/O error, without Rust's "(os error N)" suffix.
+pub fn io_reason(err: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match err.kind() {
+        NotFound => "no such file or directory".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_articles_and_passes_over_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::create_dir(dir.path().join(".hidden")).unwrap();
+        for name in [
+            "a.txt",
+            "sub/b.txt",
+            "PROVENANCE.md",
+            "x.png",
+            ".hidden/c.txt",
+        ] {
+            std::fs::write(dir.path().join(name), "T\n\nBody.\n").unwrap();
+        }
+        let mut report = IndexReport::default();
+        let walked = walk(&[dir.path().to_path_buf()], None, &mut report);
+        let names: Vec<_> = walked
+            .files
+            .iter()
+            .map(|c| c.path.strip_prefix(dir.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(names, [PathBuf::from("a.txt"), PathBuf::from("sub/b.txt")]);
+        assert!(report.problems.is_empty());
+    }
+
+    #[test]
+    fn a_missing_root_is_a_failure() {
+        let mut report = IndexReport::default();
+        walk(&[PathBuf::from("/no/such/dir")], None, &mut report);
+        assert_eq!(report.failed, 1);
+        assert_eq!(report.problems[0].reason, "no such file or directory");
+    }
+}
