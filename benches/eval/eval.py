@@ -40,6 +40,7 @@ from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # keep benches/eval free of __pycache__
 import time_docs  # noqa: E402  (sibling module)
 
 REPO_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -135,14 +136,19 @@ def split_id_tech(text: str) -> tuple[str, str]:
 
 
 def relpath_id(corpora: str) -> Callable[[str], str]:
-    """Doc id = path relative to the corpora directory (what en.tsv / id.tsv use)."""
-    prefix = os.path.abspath(corpora) + os.sep
+    """Doc id = path relative to the corpora directory (what en.tsv / id.tsv use).
+
+    Hit paths are the roots we passed joined with the path below them; the realpath
+    fallback covers an engine that canonicalises paths through symlinks.
+    """
+    prefixes = {os.path.abspath(corpora) + os.sep, os.path.realpath(corpora) + os.sep}
 
     def doc_id(path: str) -> str:
-        path = os.path.abspath(path)
-        if not path.startswith(prefix):
-            raise EvalError(f"hit path {path!r} is not under the corpora directory {corpora!r}")
-        return path[len(prefix):].replace(os.sep, "/")
+        for candidate in (os.path.abspath(path), os.path.realpath(path)):
+            for prefix in prefixes:
+                if candidate.startswith(prefix):
+                    return candidate[len(prefix):].replace(os.sep, "/")
+        raise EvalError(f"hit path {path!r} is not under the corpora directory {corpora!r}")
     return doc_id
 
 
@@ -245,8 +251,6 @@ def warta_search(warta: str, index_dir: str, query: str) -> list[str]:
 
 
 def run_warta(docset: DocSet, queries: list[Query], warta: str, workdir: str) -> dict[str, list[str]]:
-    if not os.access(warta, os.X_OK):
-        raise EvalError(f"warta binary not found or not executable: {warta} (build it, or set WARTA / --warta)")
     index_dir = tempfile.mkdtemp(prefix=f"warta-{docset.name}-", dir=workdir)
     warta_index(warta, index_dir, docset.roots)
     return {q.qid: [docset.doc_id(p) for p in warta_search(warta, index_dir, q.text)] for q in queries}
@@ -320,32 +324,33 @@ def per_query_report(results: dict) -> str:
 
 
 def record_baseline(results: dict, path: str) -> None:
-    if not any("warta" in r["engines"] for r in results.values()):
-        raise EvalError("--record needs warta results (run with --engines including warta)")
-    baseline = {
-        "metric": "ndcg@10",
-        "tolerance": TOLERANCE,
-        "sets": {name: {"queries": r["queries"],
-                        **{engine: round(s["ndcg@10"], 4) for engine, s in r["engines"].items()}}
-                 for name, r in results.items()},
-    }
+    """Write nDCG@10 per set and engine; sets not run this time keep their old figures."""
+    sets = {}
+    if os.path.isfile(path):
+        sets = read_baseline(path)
+    for name, r in results.items():
+        sets[name] = {"queries": r["queries"],
+                      **{engine: round(s["ndcg@10"], 4) for engine, s in r["engines"].items()}}
+    baseline = {"metric": "ndcg@10", "tolerance": TOLERANCE, "sets": sets}
     with open(path, "w", encoding="utf-8") as f:
         json.dump(baseline, f, indent=2)
         f.write("\n")
     print(f"recorded baseline in {path}")
 
 
-def check_baseline(results: dict, path: str) -> list[str]:
-    """Return one message per set where warta's nDCG@10 fell more than TOLERANCE."""
+def read_baseline(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as f:
-            baseline = json.load(f)["sets"]
+            return json.load(f)["sets"]
     except (OSError, ValueError, KeyError) as e:
         raise EvalError(f"cannot read baseline {path}: {e}") from e
+
+
+def check_baseline(results: dict, path: str) -> list[str]:
+    """Return one message per set where warta's nDCG@10 fell more than TOLERANCE."""
+    baseline = read_baseline(path)
     failures = []
     for name, result in results.items():
-        if "warta" not in result["engines"]:
-            raise EvalError("--check needs warta results (run with --engines including warta)")
         recorded = baseline.get(name, {}).get("warta")
         if recorded is None:
             print(f"note: set {name} has no recorded warta figure in {path}; not checked")
@@ -409,17 +414,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def check_corpora(corpora: str) -> None:
-    if not os.path.isdir(corpora):
-        raise EvalError(f"corpora directory not found: {corpora}\n"
+def check_setup(args: argparse.Namespace) -> None:
+    """Fail before any work if the corpora, the baseline or the engine choice cannot work."""
+    if not os.path.isdir(args.corpora):
+        raise EvalError(f"corpora directory not found: {args.corpora}\n"
                         "       (expected /work/shared/corpora next to the repository; pass --corpora DIR)")
+    if (args.check or args.record) and "warta" not in args.engines:
+        raise EvalError("--check and --record compare warta's figures; include warta in --engines")
+    if args.check and not os.path.isfile(args.check):
+        raise EvalError(f"baseline not found: {args.check} (create it with --record)")
+    if "warta" in args.engines and not os.access(args.warta, os.X_OK):
+        raise EvalError(f"warta binary not found or not executable: {args.warta}\n"
+                        "       (build it with cargo build --release, pass --warta PATH or set WARTA,"
+                        " or run --engines fts5)")
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     args.corpora = os.path.abspath(args.corpora)
     try:
-        check_corpora(args.corpora)
+        check_setup(args)
         with tempfile.TemporaryDirectory(prefix="warta-eval-") as workdir:
             results = {name: evaluate_set(name, args.engines, args, workdir) for name in args.sets}
         table = markdown_table(results)

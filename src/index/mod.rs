@@ -116,15 +116,16 @@ pub fn run_index(
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, memory)?;
 
     let old = read_payload(&index);
+    let paths = if options.paths.is_empty() {
+        old.roots.clone()
+    } else {
+        options.paths.clone()
+    };
+    // The paths to remember: those given now, plus (unless rebuilding) those from before.
     let mut roots = if options.rebuild {
         Vec::new()
     } else {
         old.roots
-    };
-    let paths = if options.paths.is_empty() {
-        roots.clone()
-    } else {
-        options.paths.clone()
     };
 
     let mut report = IndexReport::default();

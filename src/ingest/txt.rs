@@ -21,6 +21,8 @@ const BOILERPLATE: &[&str] = &[
 
 /// A line this long or shorter, with no closing punctuation, between paragraphs is a sub-heading.
 const MAX_HEADING_CHARS: usize = 70;
+/// A line at least this long that does not end a sentence, followed by another line, was wrapped.
+const MIN_WRAPPED_CHARS: usize = 50;
 /// A line in trailing boilerplate (a related-link title) is no longer than this.
 const MAX_LINK_CHARS: usize = 160;
 
@@ -108,7 +110,7 @@ fn flush_block(block: &mut Vec<&str>, units: &mut Vec<String>) {
     for line in block.drain(..) {
         if !current.is_empty() {
             let ends_sentence = current.ends_with(['.', '!', '?', '"', '\u{201d}', ':']);
-            let wrapped = !ends_sentence && current.chars().count() > MAX_HEADING_CHARS;
+            let wrapped = !ends_sentence && current.chars().count() >= MIN_WRAPPED_CHARS;
             if wrapped {
                 current.push(' ');
                 current.push_str(line);

@@ -77,8 +77,32 @@ enum Tok {
     Not,
 }
 
+/// Parentheses nested deeper than this are ignored (they only group what is grouped already).
+const MAX_DEPTH: usize = 32;
+
 /// Splits a query into tokens, each with its character position.
 fn lex(query: &str) -> Vec<(Tok, usize)> {
+    let mut out = Vec::new();
+    let (mut depth, mut dropped) = (0usize, 0usize);
+    for (tok, pos) in lex_flat(query) {
+        match tok {
+            Tok::Open if depth >= MAX_DEPTH => dropped += 1,
+            Tok::Open => {
+                depth += 1;
+                out.push((tok, pos));
+            }
+            Tok::Close if dropped > 0 => dropped -= 1,
+            Tok::Close => {
+                depth = depth.saturating_sub(1);
+                out.push((tok, pos));
+            }
+            _ => out.push((tok, pos)),
+        }
+    }
+    out
+}
+
+fn lex_flat(query: &str) -> Vec<(Tok, usize)> {
     let chars: Vec<char> = query.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -230,17 +254,18 @@ impl Parser {
     }
 
     fn unary(&mut self, field: Option<FieldSel>) -> Option<Node> {
-        match self.peek()? {
-            Tok::Plus => {
-                self.at += 1;
-                self.unary(field).map(|n| Node::Must(Box::new(n)))
-            }
-            Tok::Minus | Tok::Not => {
-                self.at += 1;
-                self.unary(field).map(|n| Node::Not(Box::new(n)))
-            }
-            _ => self.primary(field),
+        // Iterative, so `NOT NOT NOT …` cannot exhaust the stack; the innermost sign wins.
+        let mut sign = None;
+        while let Some(tok @ (Tok::Plus | Tok::Minus | Tok::Not)) = self.peek() {
+            sign = Some(*tok == Tok::Plus);
+            self.at += 1;
         }
+        let node = self.primary(field)?;
+        Some(match sign {
+            Some(true) => Node::Must(Box::new(node)),
+            Some(false) => Node::Not(Box::new(node)),
+            None => node,
+        })
     }
 
     fn primary(&mut self, field: Option<FieldSel>) -> Option<Node> {
@@ -353,5 +378,11 @@ mod tests {
         assert_eq!(parse("re:invent"), Node::Any(vec![w("re:invent")]));
         assert_eq!(parse("Go-Jek"), Node::Any(vec![w("Go-Jek")]));
         assert_eq!(parse(""), Node::Any(vec![]));
+        assert_eq!(
+            parse("NOT -x"),
+            Node::Any(vec![Node::Not(Box::new(w("x")))])
+        );
+        let deep = "(".repeat(1000) + "x" + &")".repeat(1000);
+        assert!(matches!(parse(&deep), Node::Any(_)));
     }
 }

@@ -1,0 +1,86 @@
+//! The JSON contract, read back with `deny_unknown_fields` so that any change shows.
+
+use serde::Deserialize;
+
+/// `search --json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchJson {
+    pub query: String,
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub took_ms: f64,
+    pub hits: Vec<HitJson>,
+}
+
+/// One hit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HitJson {
+    pub id: String,
+    pub score: f64,
+    pub title: String,
+    pub path: String,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub lang: String,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// `show --json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleJson {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub lede: String,
+    pub body: String,
+    pub headings: Vec<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub lang: String,
+    pub tags: Vec<String>,
+}
+
+/// `stats --json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsJson {
+    pub index: String,
+    pub documents: u64,
+    pub languages: std::collections::BTreeMap<String, u64>,
+    pub sources: std::collections::BTreeMap<String, u64>,
+    pub oldest: Option<String>,
+    pub newest: Option<String>,
+    pub index_bytes: u64,
+}
+
+/// `index --json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexJson {
+    pub files: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub skipped: u64,
+    pub failed: u64,
+    pub took_ms: f64,
+    pub problems: Vec<ProblemJson>,
+}
+
+/// One problem in an index report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemJson {
+    pub path: String,
+    pub kind: String,
+    pub reason: String,
+}

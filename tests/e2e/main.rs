@@ -1,0 +1,11 @@
+//! End-to-end tests: the built `warta` binary run in temporary folders with a scrubbed
+//! environment, as a user or a script would run it. One test binary, several modules.
+//!
+//! Tests named `shared_*` read the public corpora in `../shared` and are `#[ignore]`d, so the
+//! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
+
+mod cli;
+mod fuzz;
+mod json;
+mod shared;
+mod util;
