@@ -19,11 +19,7 @@ use crate::schema::analysis::{self, tokens};
 use crate::schema::{source_key, Fields};
 pub use parse::{parse, FieldSel, Node};
 
-/// Weight of a title match relative to a body match.
-pub const TITLE_WEIGHT: f32 = 3.0;
-/// Weight of a lede match relative to a body match.
-pub const LEDE_WEIGHT: f32 = 1.5;
-/// Weight of the exact (unstemmed) copy of a field, added on top of the stemmed match.
+/// Weight of the exact (unstemmed) copy of the text, added on top of the stemmed match.
 pub const EXACT_WEIGHT: f32 = 0.5;
 /// Queries with more words than this are refused: they are pasted text, not searches.
 pub const MAX_WORDS: usize = 256;
@@ -196,18 +192,7 @@ impl Builder<'_> {
             Some(FieldSel::Tags) => return keyword(fields.tags, text.trim()),
             _ => {}
         }
-        let parts: &[(fn(&crate::schema::LangFields) -> Field, Field, f32)] = match field {
-            Some(FieldSel::Title) => &[(|l| l.title, fields.title_exact, TITLE_WEIGHT)],
-            Some(FieldSel::Body) => &[
-                (|l| l.lede, fields.lede_exact, LEDE_WEIGHT),
-                (|l| l.body, fields.body_exact, 1.0),
-            ],
-            _ => &[
-                (|l| l.title, fields.title_exact, TITLE_WEIGHT),
-                (|l| l.lede, fields.lede_exact, LEDE_WEIGHT),
-                (|l| l.body, fields.body_exact, 1.0),
-            ],
-        };
+        let title_only = field == Some(FieldSel::Title);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for lang in &fields.langs {
             let terms = self.analyse(lang.analyzer, text);
@@ -220,24 +205,29 @@ impl Builder<'_> {
                     .or_default()
                     .extend(terms.iter().cloned());
             }
-            for (pick, _, weight) in parts {
-                if let Some(q) = sequence(pick(lang), &terms, slop) {
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(q, *weight))));
+            let field = if title_only { lang.title } else { lang.text };
+            if let Some(q) = sequence(field, &terms, slop) {
+                clauses.push((Occur::Should, q));
+            }
+            // A word that analysis split (`anti-spam`, `Ireland's`, `e-mail`) also matches its
+            // parts, so the joined form ranks first without losing texts that use one part.
+            if !phrase && terms.len() > 1 {
+                for part in terms.iter().filter(|t| t.chars().count() > 1) {
+                    let term = Term::from_field_text(field, part);
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    ));
                 }
             }
         }
         // The exact copy rewards the unstemmed word; phrases are matched on positions alone.
-        if !phrase {
+        if !phrase && !title_only {
             let exact = self.analyse(analysis::PLAIN, text);
             if exact.len() == 1 {
-                for (_, field, weight) in parts {
-                    let term = Term::from_field_text(*field, &exact[0]);
-                    let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(q, weight * EXACT_WEIGHT)),
-                    ));
-                }
+                let term = Term::from_field_text(fields.text_exact, &exact[0]);
+                let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(q, EXACT_WEIGHT))));
             }
         }
         match clauses.len() {

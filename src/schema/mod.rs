@@ -16,7 +16,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
@@ -38,13 +38,18 @@ impl From<tantivy::directory::error::OpenDirectoryError> for Error {
 pub struct LangFields {
     /// Name of the analyzer for these fields.
     pub analyzer: &'static str,
-    /// Analysed title.
+    /// The title alone, for `title:` queries.
     pub title: Field,
-    /// Analysed lede.
-    pub lede: Field,
-    /// Analysed body.
-    pub body: Field,
+    /// Title, lede and body in one field, the title and lede repeated (see [`TITLE_REPEAT`]).
+    pub text: Field,
 }
+
+/// Times the title is written into the combined text field. One field with the title repeated
+/// scores like BM25F (term frequencies weighted per part, then saturated once), which ranks
+/// multi-word queries better than a sum of per-field BM25 scores.
+pub const TITLE_REPEAT: usize = 4;
+/// Times the lede is written into the combined text field.
+pub const LEDE_REPEAT: usize = 1;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -87,12 +92,8 @@ pub struct Fields {
     pub size: Field,
     /// Stemmed fields per language: English, Indonesian, and the unstemmed fallback.
     pub langs: [LangFields; 3],
-    /// Unstemmed title (frequencies only), so exact matches outrank stemmed ones.
-    pub title_exact: Field,
-    /// Unstemmed lede.
-    pub lede_exact: Field,
-    /// Unstemmed body.
-    pub body_exact: Field,
+    /// The combined text unstemmed (frequencies only), so exact matches outrank stemmed ones.
+    pub text_exact: Field,
 }
 
 /// What the index keeps about the file an article came from.
@@ -127,8 +128,7 @@ pub fn build_schema() -> (Schema, Fields) {
             &format!("title_{suffix}"),
             text_options(analyzer, positions),
         ),
-        lede: b.add_text_field(&format!("lede_{suffix}"), text_options(analyzer, positions)),
-        body: b.add_text_field(&format!("body_{suffix}"), text_options(analyzer, positions)),
+        text: b.add_text_field(&format!("text_{suffix}"), text_options(analyzer, positions)),
     };
     let langs = [
         lang_fields("en", analysis::EN),
@@ -138,9 +138,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let exact = IndexRecordOption::WithFreqs;
     let fields = Fields {
         langs,
-        title_exact: b.add_text_field("title_exact", text_options(analysis::PLAIN, exact)),
-        lede_exact: b.add_text_field("lede_exact", text_options(analysis::PLAIN, exact)),
-        body_exact: b.add_text_field("body_exact", text_options(analysis::PLAIN, exact)),
+        text_exact: b.add_text_field("text_exact", text_options(analysis::PLAIN, exact)),
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         file: b.add_text_field("file", fast_string()),
@@ -222,15 +220,20 @@ impl Fields {
         doc.add_text(self.lang, &article.lang);
 
         let analysed = self.for_lang(&article.lang);
-        for (stored, analysed, exact, text) in [
-            (self.title, analysed.title, self.title_exact, &article.title),
-            (self.lede, analysed.lede, self.lede_exact, &article.lede),
-            (self.body, analysed.body, self.body_exact, &article.body),
+        doc.add_text(self.title, &article.title);
+        doc.add_text(self.lede, &article.lede);
+        doc.add_text(self.body, &article.body);
+        doc.add_text(analysed.title, &article.title);
+        for (text, times) in [
+            (&article.title, TITLE_REPEAT),
+            (&article.lede, LEDE_REPEAT),
+            (&article.body, 1),
         ] {
-            doc.add_text(stored, text);
             if !text.is_empty() {
-                doc.add_text(analysed, text);
-                doc.add_text(exact, text);
+                for _ in 0..times {
+                    doc.add_text(analysed.text, text);
+                    doc.add_text(self.text_exact, text);
+                }
             }
         }
         for heading in &article.headings {

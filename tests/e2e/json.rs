@@ -1,5 +1,8 @@
 //! The JSON contract, read back with `deny_unknown_fields` so that any change shows.
 
+// Every field is declared to pin the contract (deny_unknown_fields); not every test reads all.
+#![allow(dead_code)]
+
 use serde::Deserialize;
 
 /// `search --json`.
