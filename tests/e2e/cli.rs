@@ -379,3 +379,96 @@ fn bad_files_are_reported_and_the_rest_is_indexed() {
         missing.stderr
     );
 }
+
+/// The highlighted words of every hit, lower case.
+fn marked_words(got: &SearchJson) -> Vec<String> {
+    got.hits
+        .iter()
+        .flat_map(|h| {
+            let chars: Vec<char> = h.snippet.chars().collect();
+            h.highlights
+                .iter()
+                .map(move |&(a, b)| chars[a..b].iter().collect::<String>().to_lowercase())
+        })
+        .collect()
+}
+
+#[test]
+fn word_forms_in_both_languages_match_and_are_highlighted() {
+    let s = Sandbox::empty();
+    s.write("in/id-seed.txt", "Retakan kemitraan\n\nMeta menginvestasikan miliaran dolar ke Scale AI.\n\nBeberapa eksekutif bergabung dengan Meta, dan kemitraan itu retak.\n");
+    s.write("in/id-label.txt", "Aturan baru konten AI\n\nPlatform wajib memasang label pada konten buatan AI.\n\nLabel harus terlihat jelas oleh pengguna.\n");
+    s.write("in/en-invest.txt", "Funds pour into chips\n\nInvestors are investing heavily in chip plants.\n\nThe investment will double output.\n");
+    s.run(&["index", "in", "-q"]).code(0);
+    for (query, wanted) in [
+        ("investasi", "menginvestasikan"),
+        ("mitra", "kemitraan"),
+        ("gabung", "bergabung"),
+        ("pelabelan", "label"),
+        ("invest", "investment"),
+        ("invest", "investing"),
+    ] {
+        let got: SearchJson = s.run(&["search", query, "--json"]).code(0).json();
+        let marked = marked_words(&got);
+        assert!(
+            marked.iter().any(|w| w == wanted),
+            "{query}: wanted {wanted} highlighted, got {marked:?}"
+        );
+    }
+}
+
+#[test]
+fn exact_matches_rank_above_stemmed_ones() {
+    let s = Sandbox::empty();
+    s.write(
+        "in/a.txt",
+        "Berita satu\n\nPerusahaan itu menginvestasikan dana besar tahun ini di sektor energi.\n",
+    );
+    s.write(
+        "in/b.txt",
+        "Berita dua\n\nNilai investasi perusahaan itu besar tahun ini di sektor energi.\n",
+    );
+    s.run(&["index", "in", "-q"]).code(0);
+    let got: SearchJson = s.run(&["search", "investasi", "--json"]).code(0).json();
+    assert_eq!(got.total, 2);
+    assert!(
+        got.hits[0].path.ends_with("b.txt"),
+        "{:?}",
+        got.hits.iter().map(|h| &h.path).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn only_the_engine_modules_touch_tantivy_and_only_the_cli_touches_clap() {
+    let src = crate::util::root().join("src");
+    let mut offenders = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let code: String = std::fs::read_to_string(entry.path())
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let engine = ["schema/", "index/", "query/", "search/"]
+            .iter()
+            .any(|m| rel.starts_with(m));
+        if !engine && code.contains("tantivy") {
+            offenders.push(format!("{rel} uses tantivy"));
+        }
+        let cli = rel == "cli.rs" || rel == "main.rs" || rel.starts_with("commands/");
+        if !cli && code.contains("clap") {
+            offenders.push(format!("{rel} uses clap"));
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}

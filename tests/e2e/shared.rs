@@ -165,3 +165,43 @@ fn shared_bbc_known_items_rank_first() {
     let firsts = KNOWN_ITEMS.len() - misses.len();
     assert!(firsts * 10 >= KNOWN_ITEMS.len() * 9, "misses: {misses:#?}");
 }
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_language_detection_has_no_misses() {
+    let s = Sandbox::empty();
+    let id = corpora().join("id-tech/txt");
+    let en = corpora().join("bbc-tech");
+    let other = corpora().join("bbc-other");
+    let run = s.run(&[
+        "index",
+        id.to_str().unwrap(),
+        en.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--json",
+    ]);
+    let report: IndexJson = run.code(0).json();
+    assert_eq!(report.added, 2000 + 401 + 1824);
+    // The one Latin-1 byte in bbc-other is read lossily, with one warning.
+    let warnings: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind == "warning")
+        .map(|p| p.path.clone())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].ends_with("sport/199.txt"));
+    let stats: StatsJson = s.run(&["stats", "--json"]).code(0).json();
+    assert_eq!(
+        stats.languages.get("id"),
+        Some(&2000),
+        "{:?}",
+        stats.languages
+    );
+    assert_eq!(
+        stats.languages.get("en"),
+        Some(&(401 + 1824)),
+        "{:?}",
+        stats.languages
+    );
+}
