@@ -163,8 +163,11 @@ impl Engine {
         let started = Instant::now();
         let built = query::build(&options.query, &self.fields, &options.filters)?;
         let searcher = self.reader.searcher();
-        let limit = options.limit.max(1);
-        let top = TopDocs::with_limit(limit).and_offset(options.offset);
+        // No page can be larger than the index, which also keeps huge --limit/--offset values
+        // from overflowing or allocating.
+        let docs = searcher.num_docs() as usize;
+        let limit = options.limit.min(docs).max(1);
+        let top = TopDocs::with_limit(limit).and_offset(options.offset.min(docs));
         let (page, total): (Vec<(f32, DocAddress)>, usize) = match options.sort {
             SortBy::Relevance => searcher.search(&built.query, &(top.order_by_score(), Count))?,
             SortBy::Date => {

@@ -472,3 +472,25 @@ fn only_the_engine_modules_touch_tantivy_and_only_the_cli_touches_clap() {
     }
     assert!(offenders.is_empty(), "{offenders:?}");
 }
+
+#[test]
+fn huge_limits_and_offsets_are_answered() {
+    let s = Sandbox::with_corpus();
+    s.run(&["index", "-q"]).code(0);
+    let max = usize::MAX.to_string();
+    let far: SearchJson = s
+        .run(&["search", "AI", "--json", "--offset", &max])
+        .code(0)
+        .json();
+    assert!(far.hits.is_empty() && far.total > 0);
+    let all: SearchJson = s
+        .run(&["search", "AI", "--json", "--limit", &max])
+        .code(0)
+        .json();
+    assert_eq!(all.hits.len(), all.total);
+    let none: SearchJson = s
+        .run(&["search", "AI", "--json", "--limit", "0"])
+        .code(0)
+        .json();
+    assert!(none.hits.is_empty());
+}
