@@ -212,13 +212,10 @@ impl Builder<'_> {
             // A word that analysis split (`anti-spam`, `Ireland's`, `e-mail`) also matches its
             // parts, so the joined form ranks first without losing texts that use one part.
             if !phrase && terms.len() > 1 {
-                for part in terms.iter().filter(|t| t.chars().count() > 1) {
-                    let term = Term::from_field_text(field, part);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    ));
-                }
+                let parts = terms.iter().filter(|t| t.chars().count() > 1);
+                let queries =
+                    parts.filter_map(|part| sequence(field, std::slice::from_ref(part), 0));
+                clauses.extend(queries.map(|q| (Occur::Should, q)));
             }
         }
         // The exact copy rewards the unstemmed word; phrases are matched on positions alone.

@@ -121,7 +121,8 @@ fn json_hits_keep_the_contract_and_highlights_cover_matching_words() {
             assert_eq!(hit.id.len(), 16);
             assert!(hit.path.starts_with("corpus/"));
             let chars: Vec<char> = hit.snippet.chars().collect();
-            let mut query_terms = tokens(&mut analyzer(analyzer_for_lang(&hit.lang)), query);
+            let mut hit_analyzer = analyzer(analyzer_for_lang(&hit.lang));
+            let mut query_terms = tokens(&mut hit_analyzer, query);
             query_terms.retain(|t| t.text != "or");
             let query_terms: Vec<String> = query_terms.into_iter().map(|t| t.text).collect();
             for &(from, to) in &hit.highlights {
@@ -131,7 +132,7 @@ fn json_hits_keep_the_contract_and_highlights_cover_matching_words() {
                     hit.snippet
                 );
                 let word: String = chars[from..to].iter().collect();
-                let stems = tokens(&mut analyzer(analyzer_for_lang(&hit.lang)), &word);
+                let stems = tokens(&mut hit_analyzer, &word);
                 assert!(
                     stems.iter().any(|t| query_terms.contains(&t.text)),
                     "{query}: highlighted {word:?} does not match"
@@ -146,16 +147,7 @@ fn indonesian_word_forms_match_and_are_highlighted() {
     let s = Sandbox::with_corpus();
     s.run(&["index", "-q"]).code(0);
     let got: SearchJson = s.run(&["search", "investasi", "--json"]).json();
-    let marked: Vec<String> = got
-        .hits
-        .iter()
-        .flat_map(|h| {
-            let chars: Vec<char> = h.snippet.chars().collect();
-            h.highlights
-                .iter()
-                .map(move |&(a, b)| chars[a..b].iter().collect::<String>().to_lowercase())
-        })
-        .collect();
+    let marked = marked_words(&got);
     assert!(
         marked
             .iter()
