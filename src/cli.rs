@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use warta::ingest::{FieldMap, Target};
 
 /// Full-text search for tech news in English and Indonesian.
 #[derive(Debug, Parser)]
@@ -64,6 +65,22 @@ pub struct IndexArgs {
     /// Memory budget of the index writer, in MiB
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(16..=4000))]
     pub memory: u32,
+    /// Read an article field from a named input field in JSON, CSV and front matter
+    /// (e.g. --field title=headline --field body=text); remembered for these paths
+    #[arg(long = "field", value_name = "FIELD=NAME", value_parser = FieldMap::parse_field)]
+    pub fields: Vec<(Target, String)>,
+    /// Names of the columns of CSV/TSV files that have no header row (e.g. class,title,body);
+    /// remembered for these paths
+    #[arg(long, value_name = "A,B,C", value_parser = columns)]
+    pub columns: Option<Columns>,
+}
+
+/// The names given to `--columns` (a type of its own, so that clap takes one value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns(pub Vec<String>);
+
+fn columns(spec: &str) -> Result<Columns, String> {
+    FieldMap::parse_columns(spec).map(Columns)
 }
 
 /// `warta search`.

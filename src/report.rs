@@ -38,10 +38,12 @@ pub struct IndexReport {
     pub unchanged: u64,
     /// Articles removed because their file is gone.
     pub removed: u64,
-    /// Files passed over (binary, empty, not articles).
+    /// Files or records passed over (binary, empty, not articles).
     pub skipped: u64,
-    /// Files that could not be read or parsed.
+    /// Files or records that could not be read or parsed.
     pub failed: u64,
+    /// Files or records indexed with a warning (e.g. invalid UTF-8 read lossily).
+    pub warnings: u64,
     /// Wall time of the run, milliseconds.
     pub took_ms: f64,
     /// Every problem met, in the order met.
@@ -62,7 +64,7 @@ impl IndexReport {
         match kind {
             ProblemKind::Skipped => self.skipped += 1,
             ProblemKind::Failed => self.failed += 1,
-            ProblemKind::Warning => {}
+            ProblemKind::Warning => self.warnings += 1,
         }
         self.problems.push(Problem {
             path: path.into(),

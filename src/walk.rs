@@ -25,6 +25,8 @@ pub struct Candidate {
     pub mtime: i64,
     /// Size in bytes.
     pub size: u64,
+    /// Which of `Walked::roots` it was found under.
+    pub root: usize,
 }
 
 /// The result of walking the roots.
@@ -115,6 +117,7 @@ pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport
                 kind,
                 mtime,
                 size,
+                root: walked.roots.len() - 1,
             });
         }
     }

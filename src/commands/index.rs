@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use warta::index::{self, IndexOptions, Progress};
+use warta::ingest::FieldMap;
 use warta::report::{IndexReport, Problem, ProblemKind};
 
 use super::{warn, Context, DEFAULT_CORPUS};
@@ -29,6 +30,10 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     if let Some(threads) = args.threads {
         options.threads = threads as usize;
     }
+    options.fields = FieldMap {
+        fields: args.fields,
+        columns: args.columns.map(|c| c.0),
+    };
     let show_bar = !ctx.quiet && !args.json && std::io::stderr().is_terminal();
     let report = index_with_progress(&options, show_bar, !ctx.quiet)?;
 

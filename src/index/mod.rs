@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::{DocSet, Index, IndexWriter, Searcher, Term, TERMINATED};
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, IngestError, Ingested};
+use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, Problem, ProblemKind};
 use crate::schema::{self, Fields, FileStamp};
 use crate::walk::{self, io_reason, Candidate};
@@ -35,6 +35,9 @@ pub struct IndexOptions {
     pub memory_mb: usize,
     /// Commit at least this often on long runs, so a crash loses at most this much work.
     pub commit_every: Duration,
+    /// How record fields are named (`--field`, `--columns`) for the paths given; empty means
+    /// what the index remembers for each path.
+    pub fields: FieldMap,
 }
 
 impl IndexOptions {
@@ -47,6 +50,7 @@ impl IndexOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_mb: 256,
             commit_every: Duration::from_secs(30),
+            fields: FieldMap::default(),
         }
     }
 }
@@ -72,6 +76,19 @@ impl Progress for NoProgress {}
 struct Payload {
     schema: u32,
     roots: Vec<PathBuf>,
+    /// The field map each root was read with, where it was not the default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<(PathBuf, FieldMap)>,
+}
+
+impl Payload {
+    fn fields_of(&self, root: &Path) -> FieldMap {
+        self.fields
+            .iter()
+            .find(|(r, _)| r == root)
+            .map(|(_, map)| map.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// The paths an index was built from (canonical), as remembered in its last commit.
@@ -125,7 +142,7 @@ pub fn run_index(
     let mut roots = if options.rebuild {
         Vec::new()
     } else {
-        old.roots
+        old.roots.clone()
     };
 
     let mut report = IndexReport::default();
@@ -133,6 +150,42 @@ pub fn run_index(
     for root in &walked.roots {
         if !roots.contains(root) {
             roots.push(root.clone());
+        }
+    }
+    // The field map of each walked root: the one given now, else the one it was read with.
+    let remembered = |root: &Path| {
+        if options.rebuild {
+            FieldMap::default()
+        } else {
+            old.fields_of(root)
+        }
+    };
+    let maps: Vec<FieldMap> = walked
+        .roots
+        .iter()
+        .map(|root| {
+            if options.fields.is_empty() {
+                remembered(root)
+            } else {
+                options.fields.clone()
+            }
+        })
+        .collect();
+    let map_changed: Vec<bool> = walked
+        .roots
+        .iter()
+        .zip(&maps)
+        .map(|(root, map)| *map != remembered(root))
+        .collect();
+    let mut fields_payload: Vec<(PathBuf, FieldMap)> = if options.rebuild {
+        Vec::new()
+    } else {
+        old.fields.clone()
+    };
+    for (root, map) in walked.roots.iter().zip(&maps) {
+        fields_payload.retain(|(r, _)| r != root);
+        if !map.is_empty() {
+            fields_payload.push((root.clone(), map.clone()));
         }
     }
     for problem in &report.problems {
@@ -152,7 +205,11 @@ pub fn run_index(
     for candidate in walked.files {
         seen.insert(candidate.key.clone());
         match indexed.get(&candidate.key) {
-            Some(i) if i.mtime == candidate.mtime && i.size == candidate.size => {
+            Some(i)
+                if i.mtime == candidate.mtime
+                    && i.size == candidate.size
+                    && !map_changed[candidate.root] =>
+            {
                 report.unchanged += i.articles
             }
             _ => work.push(candidate),
@@ -163,6 +220,7 @@ pub fn run_index(
     let payload = Payload {
         schema: schema::SCHEMA_VERSION,
         roots: roots.clone(),
+        fields: fields_payload,
     };
     let commit = |writer: &mut IndexWriter| -> Result<()> {
         let mut prepared = writer.prepare_commit()?;
@@ -179,13 +237,14 @@ pub fn run_index(
             mpsc::sync_channel::<(usize, Result<Ingested, IngestError>, u64)>(threads * 16);
         for _ in 0..threads {
             let tx = tx.clone();
-            let (work, next) = (&work, &next);
+            let (work, next, maps) = (&work, &next, &maps);
             scope.spawn(move || loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 if n >= work.len() || cancel.load(Ordering::Relaxed) {
                     break;
                 }
-                let (result, hash) = read_and_parse(&work[n]);
+                let candidate = &work[n];
+                let (result, hash) = read_and_parse(candidate, &maps[candidate.root]);
                 if tx.send((n, result, hash)).is_err() {
                     break;
                 }
@@ -275,16 +334,26 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn read_and_parse(candidate: &Candidate) -> (Result<Ingested, IngestError>, u64) {
+/// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
+/// the field map, so that reading a file with another map replaces its articles.
+fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> (Result<Ingested, IngestError>, u64) {
     let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
         Ok(b) => b,
         Err(err) => return (Err(err), 0),
     };
-    let hash = ingest::content_hash(&bytes);
-    (
-        ingest::parse(&candidate.display, &candidate.key, candidate.kind, &bytes),
-        hash,
-    )
+    let mut hash = ingest::content_hash(&bytes);
+    if candidate.kind.format != ingest::Format::Txt && candidate.kind.format != ingest::Format::Html
+    {
+        hash ^= map.fingerprint();
+    }
+    let parsed = ingest::parse(
+        &candidate.display,
+        &candidate.key,
+        candidate.kind,
+        &bytes,
+        map,
+    );
+    (parsed, hash)
 }
 
 fn apply(
@@ -310,17 +379,22 @@ fn apply(
             return Ok(());
         }
         Err(err) => {
+            // What the file held before is gone from it: its articles leave the index.
             if let Some(before) = before {
                 writer.delete_term(file_term);
                 report.removed += before.articles;
                 indexed.remove(&candidate.key);
             }
-            report.problem(&candidate.display, ProblemKind::Skipped, err.to_string());
+            report.problem(&candidate.display, err.kind(), err.to_string());
             return Ok(());
         }
     };
-    for warning in &ingested.warnings {
-        report.problem(&candidate.display, ProblemKind::Warning, warning.clone());
+    for note in &ingested.notes {
+        let path = match note.record {
+            Some(n) => format!("{}#{n}", candidate.display),
+            None => candidate.display.clone(),
+        };
+        report.problem(path, note.kind, note.reason.clone());
     }
     let count = ingested.articles.len() as u64;
     match &before {

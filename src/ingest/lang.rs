@@ -11,6 +11,25 @@ use crate::article::{ENGLISH, INDONESIAN, UNDETERMINED};
 /// How much text is enough to tell a language; more only costs time.
 const SAMPLE_CHARS: usize = 3000;
 
+/// Fewer words than this are only ever called English or Indonesian.
+const MIN_WORDS_FOR_OTHER: usize = 40;
+
+/// Function words that tell English from Indonesian in a headline.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "is", "for", "on", "at", "with", "by", "says", "said", "from",
+    "as", "it", "its", "be", "are", "was", "will", "vs", "up", "new", "over", "after", "net",
+];
+const INDONESIAN_WORDS: &[&str] = &[
+    "yang", "dan", "di", "ke", "dari", "ini", "itu", "untuk", "dengan", "tidak", "akan", "pada",
+    "dalam", "juga", "ada", "atau", "karena", "oleh", "sudah", "bisa", "kata", "baru", "para",
+];
+
+fn word_count(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .count()
+}
+
 /// The language code of an article from its title, lede and body.
 pub fn detect(title: &str, lede: &str, body: &str) -> &'static str {
     let mut sample = String::with_capacity(SAMPLE_CHARS + 64);
@@ -31,12 +50,29 @@ pub fn detect_text(text: &str) -> &'static str {
     if !text.chars().any(char::is_alphabetic) {
         return UNDETERMINED;
     }
+    // Trigram statistics are of lower-case prose; newswire titles in capitals read as noise.
+    let text = &text.to_lowercase();
     if let Some(info) = whatlang::detect(text) {
-        if info.is_reliable() {
+        let ours = matches!(info.lang(), Lang::Eng | Lang::Ind | Lang::Jav);
+        // Another language only on enough words: a table of figures ("Shr profit 10 cts vs
+        // loss seven cts") is not French, however sure the trigrams are.
+        if info.is_reliable() && (ours || word_count(text) >= MIN_WORDS_FOR_OTHER) {
             return code(info.lang());
         }
     }
-    // Unsure: most warta articles are English or Indonesian, so choose between those two.
+    // Unsure (short text): most warta articles are English or Indonesian, so choose between
+    // those two, first by their commonest words, which short headlines still have.
+    let (en, id) = text
+        .split(|c: char| !c.is_alphabetic())
+        .fold((0, 0), |(en, id), w| {
+            (
+                en + usize::from(ENGLISH_WORDS.contains(&w)),
+                id + usize::from(INDONESIAN_WORDS.contains(&w)),
+            )
+        });
+    if en != id {
+        return if en > id { ENGLISH } else { INDONESIAN };
+    }
     let two = Detector::with_allowlist(vec![Lang::Eng, Lang::Ind]);
     two.detect_lang(text).map_or(UNDETERMINED, code)
 }
@@ -67,6 +103,11 @@ fn code(lang: Lang) -> &'static str {
 /// as the code warta stores.
 pub fn normalize_code(text: &str) -> String {
     let t = text.trim().to_ascii_lowercase();
+    // A region or script subtag (`en-US`, `id_ID`) does not change the analysis.
+    let t = match t.split_once(['-', '_']) {
+        Some((primary, _)) if (2..=3).contains(&primary.len()) => primary.to_string(),
+        _ => t,
+    };
     match t.as_str() {
         "en" | "eng" | "english" | "inggris" => ENGLISH.into(),
         "id" | "ind" | "in" | "indonesian" | "indonesia" | "bahasa indonesia" => INDONESIAN.into(),
@@ -94,6 +135,19 @@ mod tests {
     }
 
     #[test]
+    fn short_headlines_by_their_function_words() {
+        assert_eq!(
+            detect_text("Bundesbank says it leaves credit policies unchanged"),
+            "en"
+        );
+        assert_eq!(
+            detect_text("CRA Ltd 1986 net profit 138.2 mln dlrs vs 87.8 mln"),
+            "en"
+        );
+        assert_eq!(detect_text("Gojek dan Grab bersaing di pasar baru"), "id");
+    }
+
+    #[test]
     fn no_letters_is_undetermined() {
         assert_eq!(detect_text("12345 !!!"), "und");
     }
@@ -102,5 +156,7 @@ mod tests {
     fn codes() {
         assert_eq!(normalize_code("Indonesian"), "id");
         assert_eq!(normalize_code("EN"), "en");
+        assert_eq!(normalize_code("id-ID"), "id");
+        assert_eq!(normalize_code("en_GB"), "en");
     }
 }

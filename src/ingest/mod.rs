@@ -4,19 +4,45 @@
 //! a reason why the file is not one, so every format can be tested on its own.
 
 pub mod date;
+mod html;
+mod json;
 pub mod lang;
+mod markdown;
+pub mod record;
+mod table;
 pub mod txt;
 
 use std::io::Read;
 use std::path::Path;
 
 use crate::article::Article;
+use crate::report::ProblemKind;
+pub use record::{FieldMap, Target};
 
 /// The input formats warta reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Plain text in the layout of the sample article.
     Txt,
+    /// Markdown with optional front matter.
+    Markdown,
+    /// A saved web page.
+    Html,
+    /// One JSON article, or an array of them.
+    Json,
+    /// JSON lines: one article per line.
+    JsonLines,
+    /// Comma-separated rows, one article each.
+    Csv,
+    /// Tab-separated rows, one article each.
+    Tsv,
+}
+
+impl Format {
+    /// Whether a file holds records (`file#N`) rather than one article.
+    pub fn has_records(self) -> bool {
+        matches!(self, Format::JsonLines | Format::Csv | Format::Tsv)
+    }
 }
 
 /// How a file is to be read: its format and whether it is gzip-compressed.
@@ -52,6 +78,12 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     }
     let format = match ext {
         "txt" | "text" => Format::Txt,
+        "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+        "html" | "htm" | "xhtml" => Format::Html,
+        "json" => Format::Json,
+        "jsonl" | "ndjson" => Format::JsonLines,
+        "csv" => Format::Csv,
+        "tsv" | "tab" => Format::Tsv,
         _ => return None,
     };
     Some(FileKind { format, gzip })
@@ -69,16 +101,76 @@ pub enum IngestError {
     /// The file holds no text.
     #[error("empty file")]
     Empty,
+    /// The file is not in its format (JSON that does not parse, a CSV header that cannot be
+    /// read): it looked like articles but could not be read as such.
+    #[error("{0}")]
+    Invalid(String),
+    /// The file is well-formed but holds nothing warta reads as an article (a JSON file of
+    /// settings, a CSV without a title or text column).
+    #[error("{0}")]
+    NotArticles(String),
 }
 
-/// The articles found in one file, with warnings about what was odd but survivable.
+impl IngestError {
+    /// How the index report counts this: a file passed over, or one that failed.
+    pub fn kind(&self) -> ProblemKind {
+        match self {
+            IngestError::Binary(_) | IngestError::Empty | IngestError::NotArticles(_) => {
+                ProblemKind::Skipped
+            }
+            IngestError::Unreadable(_) | IngestError::Invalid(_) => ProblemKind::Failed,
+        }
+    }
+}
+
+/// Something odd about one file or one record of it, which did not stop the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The record (`file#N`) it is about, or `None` for the whole file.
+    pub record: Option<usize>,
+    /// A warning (indexed anyway), a record passed over, or a record that failed.
+    pub kind: ProblemKind,
+    /// Why, in a few words.
+    pub reason: String,
+}
+
+/// The articles found in one file, with notes about what was odd but survivable.
 #[derive(Debug, Default)]
 pub struct Ingested {
     /// Articles in file order.
     pub articles: Vec<Article>,
-    /// Problems that did not stop the file from being indexed (e.g. invalid UTF-8).
-    pub warnings: Vec<String>,
+    /// Problems that did not stop the file from being indexed (invalid UTF-8, a broken line).
+    pub notes: Vec<Note>,
 }
+
+/// What a format parser found: articles by record number, and notes.
+#[derive(Debug, Default)]
+pub(crate) struct Records {
+    articles: Vec<(Option<usize>, Article)>,
+    notes: Vec<Note>,
+}
+
+impl Records {
+    fn article(&mut self, record: Option<usize>, article: Article) {
+        self.articles.push((record, article));
+    }
+
+    fn note(&mut self, record: Option<usize>, kind: ProblemKind, reason: String) {
+        self.notes.push(Note {
+            record,
+            kind,
+            reason,
+        });
+    }
+
+    fn warn(&mut self, reason: String) {
+        self.note(None, ProblemKind::Warning, reason);
+    }
+}
+
+/// A title longer than this is not a headline (a file that is one long line, say); it is read
+/// as text instead.
+const MAX_TITLE_CHARS: usize = 400;
 
 /// Reads a file's bytes, decompressing gzip when `kind` says so.
 pub fn read_bytes(path: &Path, kind: FileKind) -> Result<Vec<u8>, IngestError> {
@@ -94,17 +186,23 @@ pub fn read_bytes(path: &Path, kind: FileKind) -> Result<Vec<u8>, IngestError> {
 /// Parses the bytes of one file into articles.
 ///
 /// `path` is the display path (as given on the command line), `key` the stable identity of the
-/// file (its canonical path), from which article ids are derived.
-pub fn parse(path: &str, key: &str, kind: FileKind, bytes: &[u8]) -> Result<Ingested, IngestError> {
+/// file (its canonical path), from which article ids are derived; `map` names record fields.
+pub fn parse(
+    path: &str,
+    key: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    map: &FieldMap,
+) -> Result<Ingested, IngestError> {
     // As ripgrep does, a NUL byte near the start marks a binary file.
     if let Some(pos) = bytes.iter().take(64 * 1024).position(|&b| b == 0) {
         return Err(IngestError::Binary(pos));
     }
-    let mut warnings = Vec::new();
+    let mut records = Records::default();
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(err) => {
-            warnings.push(format!(
+            records.warn(format!(
                 "invalid UTF-8 at byte {}, read with replacement characters",
                 err.valid_up_to()
             ));
@@ -115,23 +213,78 @@ pub fn parse(path: &str, key: &str, kind: FileKind, bytes: &[u8]) -> Result<Inge
     if text.trim().is_empty() {
         return Err(IngestError::Empty);
     }
-    let mut articles = match kind.format {
-        Format::Txt => vec![txt::parse_txt(text)],
-    };
-    let many = articles.len() > 1;
-    for (n, article) in articles.iter_mut().enumerate() {
-        let (record_path, record_key) = if many {
-            (format!("{path}#{}", n + 1), format!("{key}#{}", n + 1))
-        } else {
-            (path.to_string(), key.to_string())
+    match kind.format {
+        Format::Txt => records.article(None, txt::parse_txt(text)),
+        Format::Markdown => {
+            let (article, warnings) = markdown::parse_markdown(text, map);
+            warnings.into_iter().for_each(|w| records.warn(w));
+            records.article(None, article);
+        }
+        Format::Html => records.article(None, html::parse_html(text)),
+        Format::Json => json::parse_json(text, map, &mut records)?,
+        Format::JsonLines => json::parse_jsonl(text, map, &mut records)?,
+        Format::Csv => table::parse_table(text, b',', map, &mut records)?,
+        Format::Tsv => table::parse_table(text, b'\t', map, &mut records)?,
+    }
+    let Records {
+        articles,
+        mut notes,
+    } = records;
+    if articles.is_empty() && notes.iter().all(|n| n.kind == ProblemKind::Warning) {
+        return Err(IngestError::NotArticles("no articles in the file".into()));
+    }
+    let mut out = Vec::with_capacity(articles.len());
+    for (record, mut article) in articles {
+        let note = |notes: &mut Vec<Note>, reason: String| {
+            notes.push(Note {
+                record,
+                kind: ProblemKind::Warning,
+                reason,
+            })
+        };
+        let title_chars = article.title.chars().count();
+        if title_chars > MAX_TITLE_CHARS {
+            note(
+                &mut notes,
+                format!(
+                    "first line is {title_chars} characters, too long for a title: read as text"
+                ),
+            );
+            let line = std::mem::take(&mut article.title);
+            article.body = [
+                std::mem::take(&mut article.lede),
+                std::mem::take(&mut article.body),
+            ]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+            article.lede = line;
+        }
+        let no_text = article.lede.is_empty() && article.body.is_empty();
+        if article.title.is_empty() && no_text {
+            note(&mut notes, "no title or text".into());
+        } else if article.title.is_empty()
+            && !kind.format.has_records()
+            && kind.format != Format::Json
+        {
+            note(&mut notes, "no title".into());
+        }
+        let (record_path, record_key) = match record {
+            Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
+            None => (path.to_string(), key.to_string()),
         };
         article.id = article_id(&record_key);
         article.path = record_path;
         if article.lang.is_empty() {
             article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();
         }
+        out.push(article);
     }
-    Ok(Ingested { articles, warnings })
+    Ok(Ingested {
+        articles: out,
+        notes,
+    })
 }
 
 /// The stable id of an article: 16 hex digits of a hash of its file's identity and record number.
@@ -170,11 +323,11 @@ mod tests {
             gzip: false,
         };
         assert!(matches!(
-            parse("a", "a", kind, b"ab\0cd"),
+            parse("a", "a", kind, b"ab\0cd", &FieldMap::default()),
             Err(IngestError::Binary(2))
         ));
         assert!(matches!(
-            parse("a", "a", kind, b" \n\n "),
+            parse("a", "a", kind, b" \n\n ", &FieldMap::default()),
             Err(IngestError::Empty)
         ));
     }
@@ -190,11 +343,12 @@ mod tests {
             "/x/a.txt",
             kind,
             b"Price rise\n\nIt costs \xa3100 now.\n",
+            &FieldMap::default(),
         )
         .unwrap();
         assert_eq!(got.articles[0].title, "Price rise");
         assert!(got.articles[0].lede.contains("costs"));
-        assert_eq!(got.warnings.len(), 1);
+        assert_eq!(got.notes.len(), 1);
     }
 
     #[test]

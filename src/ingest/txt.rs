@@ -28,20 +28,7 @@ const MAX_LINK_CHARS: usize = 160;
 
 /// Parses a `.txt` article. Id and path are left empty for the caller to fill in.
 pub fn parse_txt(text: &str) -> Article {
-    let mut article = Article {
-        id: String::new(),
-        path: String::new(),
-        title: String::new(),
-        lede: String::new(),
-        body: String::new(),
-        headings: Vec::new(),
-        url: None,
-        source: None,
-        author: None,
-        published: None,
-        lang: String::new(),
-        tags: Vec::new(),
-    };
+    let mut article = empty_article();
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     let mut i = 0;
 
@@ -87,10 +74,16 @@ pub fn parse_txt(text: &str) -> Article {
         }
     }
     flush_block(&mut block, &mut units);
+    fill_text(&mut article, units);
+    article
+}
 
+/// Fills lede, body and headings from paragraphs whose sub-headings are not marked: trailing
+/// boilerplate is cut, the first paragraph is the lede (unless the input gave one), and short
+/// lines between paragraphs are taken for sub-headings.
+pub(super) fn fill_text(article: &mut Article, mut units: Vec<String>) {
     cut_boilerplate(&mut units);
-
-    if !units.is_empty() {
+    if article.lede.is_empty() && !units.is_empty() {
         article.lede = units.remove(0);
     }
     let last = units.len().saturating_sub(1);
@@ -100,7 +93,79 @@ pub fn parse_txt(text: &str) -> Article {
         }
     }
     article.body = units.join("\n\n");
-    article
+}
+
+/// One block of a structured document (HTML, Markdown): a paragraph or a sub-heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Block {
+    /// The text, whitespace collapsed.
+    pub text: String,
+    /// Whether the document marked it as a heading.
+    pub heading: bool,
+}
+
+/// Fills lede, body and headings from blocks whose headings the document marked: trailing
+/// boilerplate is cut and the first paragraph is the lede.
+pub(super) fn fill_blocks(article: &mut Article, mut blocks: Vec<Block>) {
+    let mut texts: Vec<String> = blocks.iter().map(|b| b.text.clone()).collect();
+    cut_boilerplate(&mut texts);
+    blocks.truncate(texts.len());
+    if article.lede.is_empty() {
+        if let Some(first) = blocks.iter().position(|b| !b.heading) {
+            article.lede = blocks.remove(first).text;
+        }
+    }
+    article.headings = blocks
+        .iter()
+        .filter(|b| b.heading)
+        .map(|b| b.text.clone())
+        .collect();
+    article.body = blocks
+        .into_iter()
+        .map(|b| b.text)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+}
+
+/// Paragraphs of a text field of a record (JSON, CSV): a blank line, or a line break followed
+/// by an indent, starts a paragraph; other line breaks are wrapping.
+pub(super) fn field_paragraphs(text: &str) -> Vec<String> {
+    let mut units = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let starts_paragraph = line.trim().is_empty() || line.starts_with([' ', '\t']);
+        if starts_paragraph && !current.is_empty() {
+            units.push(std::mem::take(&mut current));
+        }
+        for word in line.split_whitespace() {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    if !current.is_empty() {
+        units.push(current);
+    }
+    units
+}
+
+/// An empty article, for the parsers to fill.
+pub(super) fn empty_article() -> Article {
+    Article {
+        id: String::new(),
+        path: String::new(),
+        title: String::new(),
+        lede: String::new(),
+        body: String::new(),
+        headings: Vec::new(),
+        url: None,
+        source: None,
+        author: None,
+        published: None,
+        lang: String::new(),
+        tags: Vec::new(),
+    }
 }
 
 /// One block of lines; lines of the seed layout that are a paragraph each stay separate

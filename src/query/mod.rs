@@ -4,7 +4,7 @@
 
 pub mod parse;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::query::{
@@ -48,6 +48,9 @@ pub struct BuiltQuery {
 /// Builds the tantivy query for `text` under `filters`.
 pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuery> {
     let tree = parse(text);
+    if let Some((message, pos)) = first_invalid(&tree) {
+        return Err(Error::BadQuery { message, pos });
+    }
     let words = count_words(&tree);
     if words > MAX_WORDS {
         return Err(Error::BadQuery {
@@ -82,22 +85,10 @@ pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuer
         ));
     }
     if filters.since.is_some() || filters.until.is_some() {
-        let bound = |t: Option<i64>, inclusive: bool| match t {
-            None => Bound::Unbounded,
-            Some(secs) => {
-                let term = Term::from_field_date_for_search(
-                    fields.published,
-                    DateTime::from_timestamp_secs(secs),
-                );
-                if inclusive {
-                    Bound::Included(term)
-                } else {
-                    Bound::Excluded(term)
-                }
-            }
-        };
-        let range = RangeQuery::new(bound(filters.since, true), bound(filters.until, false));
-        clauses.push((Occur::Must, Box::new(range)));
+        clauses.push((
+            Occur::Must,
+            published_range(fields, filters.since, filters.until),
+        ));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
         clauses
@@ -113,12 +104,62 @@ pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuer
     })
 }
 
+/// Articles published in `[from, to)` (Unix seconds; `None` is open).
+fn published_range(fields: &Fields, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+    let bound = |t: Option<i64>, inclusive: bool| match t {
+        None => Bound::Unbounded,
+        Some(secs) => {
+            let term = Term::from_field_date_for_search(
+                fields.published,
+                DateTime::from_timestamp_secs(secs),
+            );
+            if inclusive {
+                Bound::Included(term)
+            } else {
+                Bound::Excluded(term)
+            }
+        }
+    };
+    Box::new(RangeQuery::new(bound(from, true), bound(to, false)))
+}
+
 fn count_words(node: &Node) -> usize {
     match node {
         Node::Word { .. } => 1,
         Node::Phrase { text, .. } => text.split_whitespace().count().max(1),
         Node::Any(v) | Node::All(v) => v.iter().map(count_words).sum(),
         Node::Must(n) | Node::Not(n) => count_words(n),
+        Node::Published { .. } | Node::Invalid { .. } => 0,
+    }
+}
+
+fn first_invalid(node: &Node) -> Option<(String, usize)> {
+    match node {
+        Node::Invalid { message, pos } => Some((message.clone(), *pos)),
+        Node::Any(v) | Node::All(v) => v.iter().find_map(first_invalid),
+        Node::Must(n) | Node::Not(n) => first_invalid(n),
+        _ => None,
+    }
+}
+
+/// Which metadata filter a clause is (`source:`, `lang:`, `tags:`, `published:`), if any:
+/// among words these narrow the results rather than add to them, as in a mail search.
+fn filter_kind(node: &Node) -> Option<u8> {
+    match node {
+        Node::Word {
+            field: Some(FieldSel::Source),
+            ..
+        } => Some(0),
+        Node::Word {
+            field: Some(FieldSel::Lang),
+            ..
+        } => Some(1),
+        Node::Word {
+            field: Some(FieldSel::Tags),
+            ..
+        } => Some(2),
+        Node::Published { .. } => Some(3),
+        _ => None,
     }
 }
 
@@ -145,6 +186,8 @@ impl Builder<'_> {
             Node::Phrase { text, slop, field } => self.words(text, *field, *slop, true, negated),
             Node::Must(inner) => self.node(inner, negated),
             Node::Not(inner) => self.node(inner, !negated),
+            Node::Published { from, to } => Some(published_range(self.fields, *from, *to)),
+            Node::Invalid { .. } => None,
             Node::Any(children) | Node::All(children) => {
                 let default = if matches!(node, Node::All(_)) {
                     Occur::Must
@@ -152,7 +195,16 @@ impl Builder<'_> {
                     Occur::Should
                 };
                 let mut clauses = Vec::new();
+                // Filters beside words must hold (values of one filter are alternatives).
+                let has_words = children.iter().any(|c| filter_kind(c).is_none());
+                let mut filters: BTreeMap<u8, Vec<Box<dyn Query>>> = BTreeMap::new();
                 for child in children {
+                    if let (true, Some(kind)) = (has_words, filter_kind(child)) {
+                        if let Some(q) = self.node(child, negated) {
+                            filters.entry(kind).or_default().push(q);
+                        }
+                        continue;
+                    }
                     let (occur, inner, inner_negated) = match child {
                         Node::Must(inner) => (Occur::Must, &**inner, negated),
                         Node::Not(inner) => (Occur::MustNot, &**inner, !negated),
@@ -162,16 +214,28 @@ impl Builder<'_> {
                         clauses.push((occur, q));
                     }
                 }
-                if clauses.is_empty() {
-                    return None;
-                }
-                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) && !clauses.is_empty() {
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
-                if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
-                    return clauses.pop().map(|(_, q)| q);
+                let words: Option<Box<dyn Query>> = match clauses.len() {
+                    0 => None,
+                    1 if clauses[0].0 != Occur::MustNot => clauses.pop().map(|(_, q)| q),
+                    _ => Some(Box::new(BooleanQuery::new(clauses))),
+                };
+                if filters.is_empty() {
+                    return words;
                 }
-                Some(Box::new(BooleanQuery::new(clauses)))
+                // Words (when they still say something) and every filter must match.
+                let mut all: Vec<(Occur, Box<dyn Query>)> =
+                    words.into_iter().map(|q| (Occur::Must, q)).collect();
+                for (_, mut alternatives) in filters {
+                    let q = match alternatives.len() {
+                        1 => alternatives.remove(0),
+                        _ => Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>,
+                    };
+                    all.push((Occur::Must, q));
+                }
+                Some(Box::new(BooleanQuery::new(all)))
             }
         }
     }

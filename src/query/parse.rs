@@ -61,6 +61,21 @@ pub enum Node {
     Must(Box<Node>),
     /// A clause that must not match (`-word`, `NOT word`).
     Not(Box<Node>),
+    /// Published in `[from, to)`, Unix seconds (`published:2024`, `published:[a TO b]`).
+    Published {
+        /// Start, inclusive; open when `None`.
+        from: Option<i64>,
+        /// End, exclusive; open when `None`.
+        to: Option<i64>,
+    },
+    /// Syntax that cannot mean anything (a `published:` that is not a date), refused when
+    /// the query is built.
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// Character position.
+        pos: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +83,8 @@ enum Tok {
     Word(String),
     Phrase(String, u32),
     Field(FieldSel),
+    Published(Option<i64>, Option<i64>),
+    Invalid(String),
     Open,
     Close,
     Plus,
@@ -157,7 +174,26 @@ fn lex_flat(query: &str) -> Vec<(Tok, usize)> {
             {
                 i += 1;
             }
-            let word: String = chars[begin..i].iter().collect();
+            let mut word: String = chars[begin..i].iter().collect();
+            if let Some((name, rest)) = word.split_once(':') {
+                if is_date_field(name) {
+                    // A range runs to its closing bracket, spaces and all.
+                    if rest.starts_with(['[', '{']) && !rest.contains([']', '}']) {
+                        while i < chars.len() && !matches!(chars[i], ']' | '}') {
+                            i += 1;
+                        }
+                        i = (i + 1).min(chars.len());
+                        word = chars[begin..i].iter().collect();
+                    }
+                    let spec = &word[word.find(':').map_or(0, |p| p + 1)..];
+                    let tok = match date_range(spec) {
+                        Ok((from, to)) => Tok::Published(from, to),
+                        Err(message) => Tok::Invalid(message),
+                    };
+                    out.push((tok, start));
+                    continue;
+                }
+            }
             if let Some((name, rest)) = word.split_once(':') {
                 if let Some(field) = FieldSel::from_name(name) {
                     out.push((Tok::Field(field), start));
@@ -180,6 +216,84 @@ fn lex_flat(query: &str) -> Vec<(Tok, usize)> {
         }
     }
     out
+}
+
+fn is_date_field(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "published" | "date" | "tanggal"
+    )
+}
+
+/// The span `[from, to)` in Unix seconds that a `published:` value names: a year (`2024`), a
+/// month (`2024-05`), a day in any shape warta reads, a range `[a TO b]` (`*` for open; `{}`
+/// for exclusive ends), or a comparison (`>=2024-05-01`, `<2025`).
+pub fn date_range(spec: &str) -> Result<(Option<i64>, Option<i64>), String> {
+    let spec = spec.trim();
+    let bad = || {
+        format!("`{spec}` is not a date or range (e.g. 2024, 2024-05, 2024-05-01, [2024-01-01 TO 2024-06-30], >=2024-05-01)")
+    };
+    if let Some(inner) = spec.strip_prefix(['[', '{']) {
+        let from_inclusive = spec.starts_with('[');
+        let to_inclusive = !inner.ends_with('}');
+        let inner = inner.trim_end_matches([']', '}']);
+        let (a, b) = inner
+            .split_once(" TO ")
+            .or_else(|| inner.split_once(" to "))
+            .ok_or_else(bad)?;
+        let end = |text: &str, start: bool, inclusive: bool| -> Result<Option<i64>, String> {
+            let text = text.trim();
+            if text == "*" || text.is_empty() {
+                return Ok(None);
+            }
+            let (s, e) = period(text).ok_or_else(bad)?;
+            Ok(Some(if start == inclusive { s } else { e }))
+        };
+        return Ok((end(a, true, from_inclusive)?, end(b, false, to_inclusive)?));
+    }
+    for (op, from_start, is_from) in [
+        (">=", true, true),
+        (">", false, true),
+        ("<=", false, false),
+        ("<", true, false),
+    ] {
+        if let Some(text) = spec.strip_prefix(op) {
+            let (s, e) = period(text.trim()).ok_or_else(bad)?;
+            let at = if from_start { s } else { e };
+            return Ok(if is_from {
+                (Some(at), None)
+            } else {
+                (None, Some(at))
+            });
+        }
+    }
+    let (s, e) = period(spec).ok_or_else(bad)?;
+    Ok((Some(s), Some(e)))
+}
+
+/// The span of a year, a month or a day (a moment for a full timestamp).
+fn period(text: &str) -> Option<(i64, i64)> {
+    use chrono::{Datelike, NaiveDate};
+    let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if text.len() == 4 && digits(text) {
+        let year: i32 = text.parse().ok()?;
+        let start = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
+        return Some((day_start(start)?, day_start(end)?));
+    }
+    if let Some((y, m)) = text.split_once('-') {
+        if y.len() == 4 && (1..=2).contains(&m.len()) && digits(y) && digits(m) {
+            let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+            let end = start.checked_add_months(chrono::Months::new(1))?;
+            debug_assert_eq!(end.day(), 1);
+            return Some((day_start(start)?, day_start(end)?));
+        }
+    }
+    match crate::ingest::date::parse_date(text)? {
+        crate::article::Published::Date(d) => Some((day_start(d)?, day_start(d.succ_opt()?)?)),
+        moment => Some((moment.timestamp(), moment.timestamp() + 1)),
+    }
 }
 
 /// A `+`/`-` is an operator only at the start of a word, not inside one (`Go-Jek`).
@@ -282,6 +396,11 @@ impl Parser {
                 _ => None,
             },
             Tok::Word(text) => Some(Node::Word { text, field }),
+            Tok::Published(from, to) => Some(Node::Published { from, to }),
+            Tok::Invalid(message) => Some(Node::Invalid {
+                message,
+                pos: self.toks.get(self.at - 1).map_or(0, |(_, p)| *p),
+            }),
             Tok::Phrase(text, slop) => Some(Node::Phrase { text, slop, field }),
             // An operator where a word should be is a word ("AND" alone, "- 2").
             Tok::And => Some(Node::Word {

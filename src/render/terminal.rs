@@ -8,6 +8,15 @@ use warta::Article;
 
 use super::{sanitize, Style};
 
+/// A headline in bold; records of data sets often have none.
+fn title(text: &str, style: Style) -> String {
+    if text.is_empty() {
+        style.dim("(no title)").into_owned()
+    } else {
+        style.bold(&sanitize(text)).into_owned()
+    }
+}
+
 /// Writes a page of hits: rank, title, path and metadata, snippet with matches marked.
 pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result<()> {
     for (n, hit) in hits.hits.iter().enumerate() {
@@ -15,12 +24,7 @@ pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result
             writeln!(out)?;
         }
         let rank = format!("{:>2}.", hits.offset + n + 1);
-        writeln!(
-            out,
-            "{} {}",
-            style.dim(&rank),
-            style.bold(&sanitize(&hit.title))
-        )?;
+        writeln!(out, "{} {}", style.dim(&rank), title(&hit.title, style))?;
         writeln!(
             out,
             "    {}{}",
@@ -83,7 +87,7 @@ fn marked(hit: &Hit, style: Style) -> String {
 
 /// Writes one article in full.
 pub fn write_article(out: &mut impl Write, a: &Article, style: Style) -> io::Result<()> {
-    writeln!(out, "{}", style.bold(&sanitize(&a.title)))?;
+    writeln!(out, "{}", title(&a.title, style))?;
     let mut meta = vec![format!("id {}", a.id), a.path.clone(), a.lang.clone()];
     meta.extend(a.source.clone());
     meta.extend(a.published.map(|p| p.to_iso()));
@@ -157,16 +161,14 @@ pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<
 /// The one-line summary of an index run.
 pub fn index_summary(r: &IndexReport) -> String {
     let mut text = format!(
-        "{} files: {} added, {} updated, {} unchanged, {} removed; {} skipped, {} failed in {:.2} s",
-        r.files,
-        r.added,
-        r.updated,
-        r.unchanged,
-        r.removed,
-        r.skipped,
-        r.failed,
-        r.took_ms / 1000.0
+        "{} files: {} added, {} updated, {} unchanged, {} removed; {} skipped, {} failed",
+        r.files, r.added, r.updated, r.unchanged, r.removed, r.skipped, r.failed,
     );
+    if r.warnings > 0 {
+        let s = if r.warnings == 1 { "" } else { "s" };
+        text.push_str(&format!(", {} warning{s}", r.warnings));
+    }
+    text.push_str(&format!(" in {:.2} s", r.took_ms / 1000.0));
     if r.interrupted {
         text.push_str(" (interrupted; what was done is committed)");
     }

@@ -75,6 +75,7 @@ pub struct IndexJson {
     pub removed: u64,
     pub skipped: u64,
     pub failed: u64,
+    pub warnings: u64,
     pub took_ms: f64,
     pub problems: Vec<ProblemJson>,
 }

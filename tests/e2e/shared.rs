@@ -22,7 +22,7 @@ fn shared_seed_article_layout() {
         format: Format::Txt,
         gzip: false,
     };
-    let got = ingest::parse("seed.txt", "seed.txt", kind, &bytes).unwrap();
+    let got = ingest::parse("seed.txt", "seed.txt", kind, &bytes, &Default::default()).unwrap();
     let a = &got.articles[0];
     assert_eq!(
         a.title,
