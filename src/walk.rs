@@ -69,7 +69,10 @@ pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport
                     let path = err
                         .path()
                         .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                    let (kind, reason) = if err.loop_ancestor().is_some() {
+                    // A link to an ancestor folder (walkdir's check), or a link that leads back
+                    // to itself (the kernel's ELOOP).
+                    let self_loop = err.io_error().is_some_and(is_eloop);
+                    let (kind, reason) = if err.loop_ancestor().is_some() || self_loop {
                         (ProblemKind::Skipped, "symlink loop".to_string())
                     } else {
                         let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
@@ -123,6 +126,15 @@ pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport
     }
     report.files = walked.files.len() as u64;
     walked
+}
+
+/// ELOOP ("too many levels of symbolic links"); `ErrorKind::FilesystemLoop` is not stable.
+fn is_eloop(err: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const ELOOP: i32 = 40;
+    #[cfg(not(target_os = "linux"))]
+    const ELOOP: i32 = 62;
+    err.raw_os_error() == Some(ELOOP)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -149,11 +149,7 @@ pub(super) fn parse_html(text: &str) -> Article {
             "parsely-author",
         ])
         .filter(|a| !a.starts_with("http"))
-        .or_else(|| {
-            ld.as_ref()
-                .and_then(|l| l.get("author"))
-                .and_then(ld_name)
-        });
+        .or_else(|| ld.as_ref().and_then(|l| l.get("author")).and_then(ld_name));
     article.author = author.map(|a| a.trim_start_matches("By ").to_string());
     let tags = meta.all(&["article:tag", "keywords", "news_keywords", "parsely-tags"]);
     if !tags.is_empty() {

@@ -267,6 +267,7 @@ pub fn parse(
         } else if article.title.is_empty()
             && !kind.format.has_records()
             && kind.format != Format::Json
+            && title_chars <= MAX_TITLE_CHARS
         {
             note(&mut notes, "no title".into());
         }

@@ -262,11 +262,12 @@ impl FieldMap {
 
     /// The record key that fills `target`, if the record has one.
     fn key_for<'a>(&'a self, record: &'a Map<String, Value>, target: Target) -> Option<&'a str> {
+        // A named field wins; a record without it falls back to the usual names.
         if let Some((_, name)) = self.fields.iter().find(|(t, _)| *t == target) {
-            return record
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case(name))
-                .map(String::as_str);
+            let named = record.keys().find(|k| k.eq_ignore_ascii_case(name));
+            if let Some(key) = named {
+                return Some(key.as_str());
+            }
         }
         // A field named for another target by `--field` is not read again by its own name.
         let overridden = |k: &str| self.fields.iter().any(|(_, n)| n.eq_ignore_ascii_case(k));

@@ -107,8 +107,10 @@ fn unescape(cell: &str, delimiter: u8) -> String {
                 out.push(' ');
             }
             Some(next) if next.is_alphabetic() => out.push(' '),
-            // An escaped sign (`US\$10`) is the sign.
-            Some(next) if next.is_ascii_punctuation() => {}
+            // An escaped sign (`US\$10`) is the sign; before a space or at the end, a lone
+            // backslash is the line break itself.
+            Some(next) if next.is_ascii_punctuation() || next.is_whitespace() => {}
+            None => {}
             _ => out.push('\\'),
         }
     }
@@ -124,6 +126,7 @@ mod tests {
         assert_eq!(unescape(r"a second\team\nof", b','), "a second team\nof");
         assert_eq!(unescape(r"C:\\dir", b','), r"C:\dir");
         assert_eq!(unescape(r"a\tb", b'\t'), "a b");
-        assert_eq!(unescape(r"US\$10 \ x", b','), r"US$10 \ x");
+        assert_eq!(unescape(r"US\$10, \ x\", b','), "US$10,  x");
+        assert_eq!(unescape(r"1\2", b','), r"1\2");
     }
 }

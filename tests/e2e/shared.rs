@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use warta::ingest::{self, FileKind, Format};
 
-use crate::json::{IndexJson, SearchJson, StatsJson};
+use crate::json::{ArticleJson, IndexJson, SearchJson, StatsJson};
 use crate::util::{corpora, root, Sandbox};
 
 #[test]
@@ -203,5 +203,155 @@ fn shared_language_detection_has_no_misses() {
         Some(&(401 + 1824)),
         "{:?}",
         stats.languages
+    );
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_indosum_json_lines_keep_source_and_url() {
+    let s = Sandbox::empty();
+    let file = corpora().join("id-tech/indosum-devfolds-unique.jsonl");
+    let report: IndexJson = s
+        .run(&["index", file.to_str().unwrap(), "--json"])
+        .code(0)
+        .json();
+    assert_eq!((report.files, report.added, report.failed), (1, 3463, 0));
+    // Line 1: kumparan's story on online and traditional transport.
+    let path = format!("{}#1", file.display());
+    let first: ArticleJson = s.run(&["show", &path, "--json"]).code(0).json();
+    assert_eq!(first.source.as_deref(), Some("kumparan"));
+    assert!(first
+        .url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://kumparan.com/")));
+    assert!(
+        first
+            .lede
+            .starts_with("Ketua MPR Zulkifli Hasan menyesalkan"),
+        "{}",
+        first.lede
+    );
+    assert_eq!(first.lang, "id");
+    let stats: StatsJson = s.run(&["stats", "--json"]).code(0).json();
+    assert_eq!(stats.documents, 3463);
+    assert!(stats.sources.len() >= 5, "{:?}", stats.sources);
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_reuters_records_are_dated_1987_and_sort_by_date() {
+    let s = Sandbox::empty();
+    let file = corpora().join("en-news-large/reuters21578.derived.jsonl");
+    let report: IndexJson = s
+        .run(&["index", file.to_str().unwrap(), "--json"])
+        .code(0)
+        .json();
+    assert_eq!(report.added, 21578);
+    // One record has a date and nothing else: indexed, with a warning.
+    assert_eq!(report.warnings, 1, "{:?}", report.problems);
+    let stats: StatsJson = s.run(&["stats", "--json"]).code(0).json();
+    assert!(stats
+        .oldest
+        .as_deref()
+        .is_some_and(|d| d.starts_with("1987-02-26")));
+    assert!(stats
+        .newest
+        .as_deref()
+        .is_some_and(|d| d.starts_with("1987-10")));
+    let oil: SearchJson = s
+        .run(&[
+            "search",
+            "oil",
+            "--since",
+            "1987-10-01",
+            "--sort",
+            "date",
+            "--json",
+            "-n",
+            "1000",
+        ])
+        .code(0)
+        .json();
+    assert!(oil.total > 50, "{}", oil.total);
+    let dates: Vec<&str> = oil
+        .hits
+        .iter()
+        .map(|h| h.published.as_deref().expect("dated"))
+        .collect();
+    assert!(dates.iter().all(|d| d.starts_with("1987-10")), "{dates:?}");
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // The same through the query syntax.
+    let by_query: SearchJson = s
+        .run(&["search", "oil published:>=1987-10-01", "--json"])
+        .code(0)
+        .json();
+    assert_eq!(by_query.total, oil.total);
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_ag_news_csv_without_header_reads_with_columns() {
+    let s = Sandbox::empty();
+    let file = corpora().join("en-news-large/ag_news/test.csv");
+    let file = file.to_str().unwrap();
+    let refused: IndexJson = s.run(&["index", file, "--json"]).code(0).json();
+    assert_eq!((refused.added, refused.skipped), (0, 1));
+    assert!(refused.problems[0].reason.contains("--columns"));
+    let report: IndexJson = s
+        .run(&["index", "--columns", "class,title,body", file, "--json"])
+        .code(0)
+        .json();
+    assert_eq!(report.added, 7600);
+    for query in [
+        "space",
+        "oil prices",
+        "team",
+        "Microsoft",
+        "\"private team\"",
+        "election",
+    ] {
+        let found: SearchJson = s
+            .run(&["search", query, "--json", "-n", "50"])
+            .code(0)
+            .json();
+        for hit in &found.hits {
+            assert!(
+                !hit.snippet.contains('\\'),
+                "{query}: backslash escape in {:?}",
+                hit.snippet
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_bbc_other_reads_its_latin1_file_with_one_warning() {
+    let s = Sandbox::empty();
+    let dir = corpora().join("bbc-other");
+    let run = s.run(&["index", dir.to_str().unwrap(), "--json"]).code(0);
+    let report: IndexJson = run.json();
+    assert_eq!(
+        (report.files, report.added, report.warnings),
+        (1824, 1824, 1)
+    );
+    assert!(report.problems[0].path.ends_with("sport/199.txt"));
+    assert!(
+        run.stderr.contains("sport/199.txt: invalid UTF-8"),
+        "{}",
+        run.stderr
+    );
+    // Its words are searchable: the title line of sport/199.txt.
+    let title = std::fs::read(dir.join("sport/199.txt")).unwrap();
+    let title = String::from_utf8_lossy(&title);
+    let title = title.lines().next().unwrap().to_string();
+    let found: SearchJson = s
+        .run(&["search", &format!("\"{title}\""), "--json"])
+        .code(0)
+        .json();
+    assert!(
+        found.hits.iter().any(|h| h.path.ends_with("sport/199.txt")),
+        "{title}: {:?}",
+        found.hits
     );
 }
