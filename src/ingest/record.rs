@@ -260,22 +260,27 @@ impl FieldMap {
         xxhash_rust::xxh3::xxh3_64(text.as_bytes())
     }
 
-    /// The record key that fills `target`, if the record has one.
-    fn key_for<'a>(&'a self, record: &'a Map<String, Value>, target: Target) -> Option<&'a str> {
+    /// The record key that fills `target`, if the record has one; `keys` are the record's
+    /// keys with their normalised forms (made once per record: this runs per target).
+    fn key_for<'a>(
+        &self,
+        record: &'a Map<String, Value>,
+        keys: &[(String, &'a str)],
+        target: Target,
+    ) -> Option<&'a str> {
         // A named field wins; a record without it falls back to the usual names.
         if let Some((_, name)) = self.fields.iter().find(|(t, _)| *t == target) {
-            let named = record.keys().find(|k| k.eq_ignore_ascii_case(name));
-            if let Some(key) = named {
-                return Some(key.as_str());
+            let named = keys.iter().find(|(_, k)| k.eq_ignore_ascii_case(name));
+            if let Some((_, key)) = named {
+                return Some(key);
             }
         }
         // A field named for another target by `--field` is not read again by its own name.
         let overridden = |k: &str| self.fields.iter().any(|(_, n)| n.eq_ignore_ascii_case(k));
         target.names().iter().find_map(|wanted| {
-            record
-                .iter()
-                .find(|(k, v)| normalise(k) == *wanted && !is_blank(v) && !overridden(k))
-                .map(|(k, _)| k.as_str())
+            keys.iter()
+                .find(|(norm, k)| norm == wanted && !is_blank(&record[*k]) && !overridden(k))
+                .map(|(_, k)| *k)
         })
     }
 
@@ -285,10 +290,15 @@ impl FieldMap {
             .iter()
             .map(|k| (k.clone(), Value::String("x".into())))
             .collect();
+        let keys = normalised_keys(&record);
         [Target::Title, Target::Body]
             .iter()
-            .any(|&t| self.key_for(&record, t).is_some())
+            .any(|&t| self.key_for(&record, &keys, t).is_some())
     }
+}
+
+fn normalised_keys(record: &Map<String, Value>) -> Vec<(String, &str)> {
+    record.keys().map(|k| (normalise(k), k.as_str())).collect()
 }
 
 fn is_blank(value: &Value) -> bool {
@@ -305,10 +315,11 @@ fn is_blank(value: &Value) -> bool {
 /// stay empty; a record with no recognised field at all is `None`.
 pub fn article(record: &Map<String, Value>, map: &FieldMap) -> Option<Article> {
     let mut article = txt::empty_article();
+    let keys = normalised_keys(record);
     let mut used = Vec::new();
     let mut body = None;
     for target in Target::ALL {
-        let Some(key) = map.key_for(record, target) else {
+        let Some(key) = map.key_for(record, &keys, target) else {
             continue;
         };
         if used.contains(&key) {
