@@ -95,9 +95,22 @@ pub struct SearchArgs {
     /// Number of hits to skip
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Print results as JSON
-    #[arg(long)]
+    /// Print results as JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Output format: text for people; json, jsonl (a hit per line), tsv or paths (file paths
+    /// of the hits, once each, as `rg -l`) for scripts
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Passages per snippet, joined with …
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=20))]
+    pub snippets: u16,
+    /// Length of each snippet passage, in characters
+    #[arg(long, default_value_t = 220, value_name = "N", value_parser = clap::value_parser!(u32).range(20..=10000))]
+    pub snippet_chars: u32,
+    /// Count all matches by source, language or year (repeatable)
+    #[arg(long, value_enum, value_name = "FACET")]
+    pub facet: Vec<FacetArg>,
     /// Only articles published on or after DATE (e.g. 2025-01-01)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -113,6 +126,43 @@ pub struct SearchArgs {
     /// Order of hits
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Ranked hits with snippets, for a terminal
+    Text,
+    /// One JSON object
+    Json,
+    /// One JSON object per hit, per line
+    Jsonl,
+    /// Tab-separated: id, score, published, lang, source, path, title, url
+    Tsv,
+    /// The file path of each hit, once
+    Paths,
+}
+
+/// `--facet` and `stats --by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetArg {
+    /// Source
+    Source,
+    /// Language
+    Lang,
+    /// Year of publication
+    Year,
+}
+
+impl FacetArg {
+    /// The library's facet.
+    pub fn facet(self) -> warta::search::Facet {
+        match self {
+            FacetArg::Source => warta::search::Facet::Source,
+            FacetArg::Lang => warta::search::Facet::Lang,
+            FacetArg::Year => warta::search::Facet::Year,
+        }
+    }
 }
 
 /// `--sort`.
@@ -141,6 +191,9 @@ pub struct StatsArgs {
     /// Print the statistics as JSON
     #[arg(long)]
     pub json: bool,
+    /// Only count articles by source, language or year
+    #[arg(long, value_enum, value_name = "FACET")]
+    pub by: Option<FacetArg>,
 }
 
 #[cfg(test)]

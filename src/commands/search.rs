@@ -12,7 +12,7 @@ use warta::schema::index_exists;
 use warta::search::{Engine, SearchOptions, SortBy};
 
 use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
-use crate::cli::{SearchArgs, SortArg};
+use crate::cli::{FormatArg, SearchArgs, SortArg};
 use crate::render::json::SearchJson;
 use crate::render::terminal;
 
@@ -21,6 +21,13 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut options = SearchOptions::new(args.query.join(" "));
     options.limit = args.limit;
     options.offset = args.offset;
+    options.snippets = args.snippets as usize;
+    options.snippet_chars = args.snippet_chars as usize;
+    options.facets = args.facet.iter().map(|f| f.facet()).collect();
+    let format = match (args.json, args.format) {
+        (true, _) => FormatArg::Json,
+        (false, format) => format.unwrap_or(FormatArg::Text),
+    };
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,
         SortArg::Date => SortBy::Date,
@@ -45,13 +52,25 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let hits = engine.search(&options)?;
 
     let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &SearchJson::new(&hits))?;
-        writeln!(out)?;
-    } else {
-        terminal::write_hits(&mut out, &hits, ctx.style)?;
-        if !ctx.quiet && std::io::stdout().is_terminal() {
-            terminal::write_footer(&mut out, &hits, ctx.style)?;
+    match format {
+        FormatArg::Json => {
+            serde_json::to_writer(&mut out, &SearchJson::new(&hits))?;
+            writeln!(out)?;
+        }
+        FormatArg::Jsonl => {
+            for hit in SearchJson::new(&hits).hits() {
+                serde_json::to_writer(&mut out, hit)?;
+                writeln!(out)?;
+            }
+        }
+        FormatArg::Tsv => terminal::write_tsv(&mut out, &hits)?,
+        FormatArg::Paths => terminal::write_paths(&mut out, &hits)?,
+        FormatArg::Text => {
+            terminal::write_hits(&mut out, &hits, ctx.style)?;
+            terminal::write_facets(&mut out, &hits.facets, ctx.style)?;
+            if !ctx.quiet && std::io::stdout().is_terminal() {
+                terminal::write_footer(&mut out, &hits, ctx.style)?;
+            }
         }
     }
     out.flush()?;

@@ -12,8 +12,21 @@ use crate::render::terminal;
 
 /// Runs `warta stats`.
 pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let stats = Engine::open(&ctx.index_dir)?.stats()?;
+    let engine = Engine::open(&ctx.index_dir)?;
     let mut out = std::io::stdout().lock();
+    if let Some(by) = args.by {
+        let counts = engine.counts_by(by.facet())?;
+        if args.json {
+            let by_name = serde_json::json!({ by.facet().name(): counts });
+            serde_json::to_writer(&mut out, &by_name)?;
+            writeln!(out)?;
+        } else {
+            terminal::write_counts(&mut out, &counts)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stats = engine.stats()?;
     if args.json {
         serde_json::to_writer(&mut out, &StatsJson::new(&stats))?;
         writeln!(out)?;

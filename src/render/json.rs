@@ -16,10 +16,13 @@ pub struct SearchJson<'a> {
     limit: usize,
     took_ms: f64,
     hits: Vec<HitJson<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    facets: BTreeMap<&'static str, &'a BTreeMap<String, u64>>,
 }
 
+/// One hit, as in `search --json` (and alone on a line with `--format jsonl`).
 #[derive(Serialize)]
-struct HitJson<'a> {
+pub struct HitJson<'a> {
     id: &'a str,
     score: f32,
     title: &'a str,
@@ -57,7 +60,13 @@ impl<'a> SearchJson<'a> {
                     highlights: &h.snippet.highlights,
                 })
                 .collect(),
+            facets: hits.facets.iter().map(|(f, c)| (f.name(), c)).collect(),
         }
+    }
+
+    /// The hits alone.
+    pub fn hits(&self) -> &[HitJson<'a>] {
+        &self.hits
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use warta::report::IndexReport;
-use warta::search::{Hit, Hits, Stats};
+use warta::search::{FacetCounts, Hit, Hits, Stats};
 use warta::Article;
 
 use super::{sanitize, Style};
@@ -32,6 +32,70 @@ pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result
             style.dim(&meta_line(hit))
         )?;
         writeln!(out, "    {}", marked(hit, style))?;
+    }
+    Ok(())
+}
+
+/// Facet counts after the hits: `source: a 12, b 3`, most first.
+pub fn write_facets(out: &mut impl Write, facets: &FacetCounts, style: Style) -> io::Result<()> {
+    for (n, (facet, counts)) in facets.iter().enumerate() {
+        let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = sorted
+            .iter()
+            .map(|(value, n)| format!("{} {n}", sanitize(value)))
+            .collect();
+        let gap = if n == 0 { "\n" } else { "" };
+        let name = format!("{}:", facet.name());
+        writeln!(out, "{gap}{} {}", style.dim(&name), list.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Counts, one `count<TAB>value` line each, most first (as `sort | uniq -c | sort -rn`).
+pub fn write_counts(
+    out: &mut impl Write,
+    counts: &std::collections::BTreeMap<String, u64>,
+) -> io::Result<()> {
+    let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (value, n) in sorted {
+        writeln!(out, "{n}\t{}", sanitize(value))?;
+    }
+    Ok(())
+}
+
+/// Hits as tab-separated lines: id, score, published, lang, source, path, title, url (tabs and
+/// line breaks inside a value become spaces; unknown values are empty).
+pub fn write_tsv(out: &mut impl Write, hits: &Hits) -> io::Result<()> {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    for hit in &hits.hits {
+        let fields = [
+            hit.id.clone(),
+            format!("{:.4}", hit.score),
+            hit.published.map(|p| p.to_iso()).unwrap_or_default(),
+            hit.lang.clone(),
+            hit.source.as_deref().map(clean).unwrap_or_default(),
+            clean(&hit.path),
+            clean(&hit.title),
+            hit.url.as_deref().map(clean).unwrap_or_default(),
+        ];
+        writeln!(out, "{}", fields.join("\t"))?;
+    }
+    Ok(())
+}
+
+/// The file of each hit, once, in rank order (a record's `file#N` is its file).
+pub fn write_paths(out: &mut impl Write, hits: &Hits) -> io::Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for hit in &hits.hits {
+        let file = match hit.path.rsplit_once('#') {
+            Some((file, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => file,
+            _ => hit.path.as_str(),
+        };
+        if seen.insert(file) {
+            writeln!(out, "{file}")?;
+        }
     }
     Ok(())
 }

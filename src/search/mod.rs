@@ -1,6 +1,7 @@
 //! Runs queries against an index and returns plain data: ranked hits with snippets, single
 //! articles, and statistics. Never prints.
 
+pub mod facets;
 pub mod snippet;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
+pub use facets::{Facet, FacetCounts};
 pub use snippet::Snippet;
 
 /// How hits are ordered.
@@ -43,8 +45,12 @@ pub struct SearchOptions {
     pub filters: Filters,
     /// Ranking order.
     pub sort: SortBy,
-    /// Approximate length of a snippet, in characters.
+    /// Approximate length of each snippet passage, in characters.
     pub snippet_chars: usize,
+    /// Passages per snippet.
+    pub snippets: usize,
+    /// Facets to count over all matches.
+    pub facets: Vec<Facet>,
 }
 
 impl SearchOptions {
@@ -57,6 +63,8 @@ impl SearchOptions {
             filters: Filters::default(),
             sort: SortBy::Relevance,
             snippet_chars: 220,
+            snippets: 1,
+            facets: Vec::new(),
         }
     }
 }
@@ -99,6 +107,8 @@ pub struct Hits {
     pub took_ms: f64,
     /// The page.
     pub hits: Vec<Hit>,
+    /// Counts over all matches, for the facets asked for.
+    pub facets: FacetCounts,
 }
 
 /// Counts over the whole index.
@@ -212,7 +222,13 @@ impl Engine {
             } else {
                 format!("{}\n\n{}", article.lede, article.body)
             };
-            let snippet = snippet::make_snippet(&text, analyzer, terms, options.snippet_chars);
+            let snippet = snippet::make_snippets(
+                &text,
+                analyzer,
+                terms,
+                options.snippets,
+                options.snippet_chars,
+            );
             hits.push(Hit {
                 id: article.id,
                 score,
@@ -225,6 +241,13 @@ impl Engine {
                 snippet,
             });
         }
+        let facets = if options.facets.is_empty() {
+            FacetCounts::new()
+        } else {
+            let collector =
+                facets::FacetCollector::new(&options.facets, &self.fields, &self.index.schema());
+            searcher.search(&built.query, &collector)?
+        };
         Ok(Hits {
             query: options.query.clone(),
             total,
@@ -232,6 +255,7 @@ impl Engine {
             limit: options.limit,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
+            facets,
         })
     }
 
@@ -271,6 +295,16 @@ impl Engine {
             }
         }
         Err(Error::ArticleNotFound(id_or_path.to_string()))
+    }
+
+    /// Counts of every article by one facet.
+    pub fn counts_by(&self, facet: Facet) -> Result<BTreeMap<String, u64>> {
+        let collector = facets::FacetCollector::new(&[facet], &self.fields, &self.index.schema());
+        let mut counts = self
+            .reader
+            .searcher()
+            .search(&tantivy::query::AllQuery, &collector)?;
+        Ok(counts.remove(&facet).unwrap_or_default())
     }
 
     /// Counts over the whole index.

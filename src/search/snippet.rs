@@ -27,6 +27,19 @@ pub fn make_snippet(
     terms: &HashSet<String>,
     max_chars: usize,
 ) -> Snippet {
+    make_snippets(text, analyzer, terms, 1, max_chars)
+}
+
+/// Up to `fragments` passages of about `max_chars` characters each, in text order, joined with
+/// `…`: first the passage with the most distinct terms, then each time the one that adds the
+/// most terms not shown yet (then the most matches), never overlapping.
+pub fn make_snippets(
+    text: &str,
+    analyzer: &mut TextAnalyzer,
+    terms: &HashSet<String>,
+    fragments: usize,
+    max_chars: usize,
+) -> Snippet {
     let matches: Vec<(usize, usize, String)> = if terms.is_empty() {
         Vec::new()
     } else {
@@ -36,30 +49,79 @@ pub fn make_snippet(
             .map(|t| (t.offset_from, t.offset_to, t.text))
             .collect()
     };
-    let (start, end) = match best_window(&matches, max_chars) {
-        Some((first, last)) => around(text, matches[first].0, matches[last].1, max_chars),
-        None => around(text, 0, 0, max_chars),
-    };
-    render(text, start, end, &matches)
+    let mut shown: HashSet<&str> = HashSet::new();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    while ranges.len() < fragments.max(1) {
+        let free = |from: usize, to: usize| ranges.iter().all(|&(s, e)| to <= s || from >= e);
+        let Some((first, last)) = best_window(&matches, max_chars, &shown, &free) else {
+            break;
+        };
+        let range = around(text, matches[first].0, matches[last].1, max_chars);
+        if !free(range.0, range.1) {
+            break;
+        }
+        shown.extend(matches[first..=last].iter().map(|m| m.2.as_str()));
+        ranges.push(range);
+    }
+    if ranges.is_empty() {
+        ranges.push(around(text, 0, 0, max_chars));
+    }
+    ranges.sort_unstable();
+    join(text, &ranges, &matches)
 }
 
-/// Indexes of the first and last match of the window with the most distinct terms (then the
-/// most matches, then the earliest).
-fn best_window(matches: &[(usize, usize, String)], max_chars: usize) -> Option<(usize, usize)> {
-    let mut best: Option<((usize, usize), (usize, usize))> = None;
+/// Indexes of the first and last match of the free window with the most distinct terms not yet
+/// shown (then the most distinct terms, then the most matches, then the earliest).
+fn best_window(
+    matches: &[(usize, usize, String)],
+    max_chars: usize,
+    shown: &HashSet<&str>,
+    free: &dyn Fn(usize, usize) -> bool,
+) -> Option<(usize, usize)> {
+    let mut best: Option<((usize, usize, usize), (usize, usize))> = None;
     for i in 0..matches.len() {
         let mut distinct = HashSet::new();
         let mut j = i;
         while j < matches.len() && matches[j].1 - matches[i].0 <= max_chars {
-            distinct.insert(&matches[j].2);
+            if !free(matches[j].0, matches[j].1) {
+                break;
+            }
+            distinct.insert(matches[j].2.as_str());
             j += 1;
         }
-        let score = (distinct.len(), j - i);
+        if j == i {
+            continue;
+        }
+        let new = distinct.iter().filter(|t| !shown.contains(*t)).count();
+        let score = (new, distinct.len(), j - i);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, (i, j - 1)));
         }
     }
     best.map(|(_, window)| window)
+}
+
+/// The passages `ranges` (sorted, apart) as one snippet, `…` where text was left out.
+fn join(text: &str, ranges: &[(usize, usize)], matches: &[(usize, usize, String)]) -> Snippet {
+    let mut out = Snippet::default();
+    let mut chars = 0usize;
+    for (n, &(start, end)) in ranges.iter().enumerate() {
+        let gap = if n == 0 { start > 0 } else { true };
+        if gap {
+            let mark = if n == 0 { "… " } else { " … " };
+            out.text.push_str(mark);
+            chars += mark.chars().count();
+        }
+        let part = render(text, start, end, matches);
+        out.highlights
+            .extend(part.highlights.iter().map(|&(a, b)| (a + chars, b + chars)));
+        chars += part.text.chars().count();
+        out.text.push_str(&part.text);
+    }
+    if ranges.last().is_some_and(|&(_, end)| end < text.len()) {
+        out.text.push_str(" …");
+    }
+    out
 }
 
 /// Byte range of about `max_chars` around `[from, to)`, starting at a sentence start when one is
@@ -97,15 +159,11 @@ fn floor(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The snippet text of `text[start..end]`, whitespace collapsed, with highlight offsets.
+/// The text of `text[start..end]`, whitespace collapsed, with highlight offsets.
 fn render(text: &str, start: usize, end: usize, matches: &[(usize, usize, String)]) -> Snippet {
     let mut out = String::new();
     let mut chars = 0usize;
     let mut highlights = Vec::new();
-    if start > 0 {
-        out.push_str("… ");
-        chars += 2;
-    }
     let mut pending_space = false;
     let mut open: Option<usize> = None;
     let mut next_match = matches
@@ -138,9 +196,6 @@ fn render(text: &str, start: usize, end: usize, matches: &[(usize, usize, String
     }
     if let Some(from) = open {
         highlights.push((from, chars));
-    }
-    if end < text.len() {
-        out.push_str(" …");
     }
     Snippet {
         text: out,
@@ -191,6 +246,30 @@ mod tests {
     fn non_ascii_offsets_are_characters() {
         let s = snip(EN, "Café owners say the £5 café tax hurts", &["tax"], 200);
         assert_eq!(marked(&s), ["tax"]);
+    }
+
+    #[test]
+    fn more_fragments_show_more_of_the_query() {
+        let filler = "Nothing to see in this sentence at all. ".repeat(10);
+        let text = format!(
+            "Broadband is here. {filler}Fibre spreads to villages. {filler}Satellite links too. {filler}"
+        );
+        let terms = ["broadband", "fibr", "satellit"];
+        let one = snip(EN, &text, &terms, 60);
+        assert_eq!(marked(&one).len(), 1);
+        let terms_set = terms.iter().map(|t| t.to_string()).collect();
+        let three = make_snippets(&text, &mut analyzer(EN), &terms_set, 3, 60);
+        assert_eq!(marked(&three), ["Broadband", "Fibre", "Satellite"]);
+        assert_eq!(three.text.matches('…').count(), 3, "{}", three.text);
+        assert!(
+            three.text.starts_with("Broadband is here."),
+            "{}",
+            three.text
+        );
+        let chars: Vec<char> = three.text.chars().collect();
+        for &(a, b) in &three.highlights {
+            assert!(chars[a..b].iter().all(|c| c.is_alphabetic()));
+        }
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct SearchJson {
     pub limit: usize,
     pub took_ms: f64,
     pub hits: Vec<HitJson>,
+    /// Only with `--facet`.
+    #[serde(default)]
+    pub facets: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>>,
 }
 
 /// One hit.

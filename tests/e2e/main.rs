@@ -8,5 +8,6 @@ mod cli;
 mod formats;
 mod fuzz;
 mod json;
+mod output;
 mod shared;
 mod util;
