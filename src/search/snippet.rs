@@ -78,7 +78,9 @@ fn best_window(
     shown: &HashSet<&str>,
     free: &dyn Fn(usize, usize) -> bool,
 ) -> Option<(usize, usize)> {
-    let mut best: Option<((usize, usize, usize), (usize, usize))> = None;
+    // (new terms, distinct terms, matches) and the window's first and last match.
+    type Scored = ((usize, usize, usize), (usize, usize));
+    let mut best: Option<Scored> = None;
     for i in 0..matches.len() {
         let mut distinct = HashSet::new();
         let mut j = i;
