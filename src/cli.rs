@@ -108,6 +108,9 @@ pub struct SearchArgs {
     /// Length of each snippet passage, in characters
     #[arg(long, default_value_t = 220, value_name = "N", value_parser = clap::value_parser!(u32).range(20..=10000))]
     pub snippet_chars: u32,
+    /// List every copy of a story instead of folding near-duplicates into the best hit
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Count all matches by source, language or year (repeatable)
     #[arg(long, value_enum, value_name = "FACET")]
     pub facet: Vec<FacetArg>,

@@ -238,7 +238,8 @@ def warta_index(warta: str, index_dir: str, roots: list[str]) -> None:
 
 def warta_search(warta: str, index_dir: str, query: str) -> list[str]:
     """Hit paths for one query; exit 1 means no hits, anything but 0/1 is an error."""
-    proc = call_warta([warta, "--index", index_dir, "search", query, "--limit", str(LIMIT), "--json"])
+    # Judgments are per document and FTS5 lists every copy, so copies are not folded here.
+    proc = call_warta([warta, "--index", index_dir, "search", query, "--limit", str(LIMIT), "--json", "--no-collapse"])
     if proc.returncode == 1:
         return []
     if proc.returncode != 0:

@@ -24,6 +24,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     options.snippets = args.snippets as usize;
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
+    options.collapse = !args.no_collapse;
     let format = match (args.json, args.format) {
         (true, _) => FormatArg::Json,
         (false, format) => format.unwrap_or(FormatArg::Text),

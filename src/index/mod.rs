@@ -17,8 +17,12 @@ use tantivy::{DocSet, Index, IndexWriter, Searcher, Term, TERMINATED};
 use crate::error::{Error, Result};
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, Problem, ProblemKind};
-use crate::schema::{self, Fields, FileStamp};
+use crate::schema::{self, Fields, FileStamp, StoryStamp};
 use crate::walk::{self, io_reason, Candidate};
+
+pub mod story;
+
+use story::Stories;
 
 /// What `run_index` is asked to do.
 #[derive(Debug, Clone)]
@@ -192,11 +196,12 @@ pub fn run_index(
         progress.problem(problem);
     }
 
+    let mut stories = Stories::default();
     let mut indexed = if options.rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        load_indexed(&index.reader()?.searcher(), &fields)?
+        load_indexed(&index.reader()?.searcher(), &fields, &mut stories)?
     };
 
     // Plan: files whose size and mtime match what the index holds are not even read.
@@ -233,8 +238,7 @@ pub fn run_index(
     let next = AtomicUsize::new(0);
     let mut last_commit = Instant::now();
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) =
-            mpsc::sync_channel::<(usize, Result<Ingested, IngestError>, u64)>(threads * 16);
+        let (tx, rx) = mpsc::sync_channel::<(usize, Parsed)>(threads * 16);
         for _ in 0..threads {
             let tx = tx.clone();
             let (work, next, maps) = (&work, &next, &maps);
@@ -244,8 +248,8 @@ pub fn run_index(
                     break;
                 }
                 let candidate = &work[n];
-                let (result, hash) = read_and_parse(candidate, &maps[candidate.root]);
-                if tx.send((n, result, hash)).is_err() {
+                let parsed = read_and_parse(candidate, &maps[candidate.root]);
+                if tx.send((n, parsed)).is_err() {
                     break;
                 }
             });
@@ -253,9 +257,9 @@ pub fn run_index(
         drop(tx);
         let mut pending = BTreeMap::new();
         let mut expected = 0;
-        for (n, result, hash) in rx {
-            pending.insert(n, (result, hash));
-            while let Some((result, hash)) = pending.remove(&expected) {
+        for (n, parsed) in rx {
+            pending.insert(n, parsed);
+            while let Some(parsed) = pending.remove(&expected) {
                 let candidate = &work[expected];
                 expected += 1;
                 let problems_before = report.problems.len();
@@ -263,9 +267,8 @@ pub fn run_index(
                     &mut writer,
                     &fields,
                     candidate,
-                    result,
-                    hash,
-                    &mut indexed,
+                    parsed,
+                    (&mut indexed, &mut stories),
                     &mut report,
                 )?;
                 for problem in &report.problems[problems_before..] {
@@ -334,37 +337,68 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One file read and parsed on a worker thread.
+struct Parsed {
+    result: Result<Ingested, IngestError>,
+    /// Hash of the file's bytes (and field map).
+    hash: u64,
+    /// SimHash and headline hash of each article, in order.
+    simhashes: Vec<(u64, u64)>,
+}
+
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
 /// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> (Result<Ingested, IngestError>, u64) {
+fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
     let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
         Ok(b) => b,
-        Err(err) => return (Err(err), 0),
+        Err(err) => {
+            return Parsed {
+                result: Err(err),
+                hash: 0,
+                simhashes: Vec::new(),
+            }
+        }
     };
     let mut hash = ingest::content_hash(&bytes);
     if candidate.kind.format != ingest::Format::Txt && candidate.kind.format != ingest::Format::Html
     {
         hash ^= map.fingerprint();
     }
-    let parsed = ingest::parse(
+    let result = ingest::parse(
         &candidate.display,
         &candidate.key,
         candidate.kind,
         &bytes,
         map,
     );
-    (parsed, hash)
+    let simhashes = match &result {
+        Ok(ingested) => ingested
+            .articles
+            .iter()
+            .map(|a| (story::simhash(a), story::title_hash(a)))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    Parsed {
+        result,
+        hash,
+        simhashes,
+    }
 }
 
 fn apply(
     writer: &mut IndexWriter,
     fields: &Fields,
     candidate: &Candidate,
-    result: Result<Ingested, IngestError>,
-    hash: u64,
-    indexed: &mut HashMap<String, Indexed>,
+    parsed: Parsed,
+    (indexed, stories): (&mut HashMap<String, Indexed>, &mut Stories),
     report: &mut IndexReport,
 ) -> Result<()> {
+    let Parsed {
+        result,
+        hash,
+        simhashes,
+    } = parsed;
     let file_term = Term::from_field_text(fields.file, &candidate.key);
     let before = indexed.get(&candidate.key).cloned();
     let ingested = match result {
@@ -411,8 +445,14 @@ fn apply(
         size: candidate.size,
         hash,
     };
-    for article in &ingested.articles {
-        writer.add_document(fields.to_document(article, &stamp))?;
+    for (article, &(simhash, title_hash)) in ingested.articles.iter().zip(&simhashes) {
+        let story = stories.assign(simhash, title_hash, story::own_story(&article.id));
+        let stamp_story = StoryStamp {
+            simhash,
+            story,
+            title_hash,
+        };
+        writer.add_document(fields.to_document(article, &stamp, stamp_story))?;
     }
     indexed.insert(
         candidate.key.clone(),
@@ -426,8 +466,13 @@ fn apply(
     Ok(())
 }
 
-/// Reads what the index holds per file from its fast fields (no stored documents are loaded).
-fn load_indexed(searcher: &Searcher, fields: &Fields) -> Result<HashMap<String, Indexed>> {
+/// Reads what the index holds per file from its fast fields (no stored documents are loaded),
+/// and the stories of its articles into `stories`.
+fn load_indexed(
+    searcher: &Searcher,
+    fields: &Fields,
+    stories: &mut Stories,
+) -> Result<HashMap<String, Indexed>> {
     let schema = searcher.schema();
     let name = |f| schema.get_field_name(f).to_string();
     let mut out: HashMap<String, Indexed> = HashMap::new();
@@ -440,10 +485,16 @@ fn load_indexed(searcher: &Searcher, fields: &Fields) -> Result<HashMap<String, 
         let mtimes = fast.i64(&name(fields.mtime))?;
         let sizes = fast.u64(&name(fields.size))?;
         let hashes = fast.u64(&name(fields.hash))?;
+        let simhashes = fast.u64(&name(fields.simhash))?;
+        let story_ids = fast.u64(&name(fields.story))?;
+        let title_hashes = fast.u64(&name(fields.title_hash))?;
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
                 continue;
+            }
+            if let (Some(simhash), Some(story)) = (simhashes.first(doc), story_ids.first(doc)) {
+                stories.insert(simhash, title_hashes.first(doc).unwrap_or(0), story);
             }
             let Some(ord) = files.term_ords(doc).next() else {
                 continue;

@@ -33,6 +33,7 @@ pub struct HitJson<'a> {
     lang: &'a str,
     snippet: &'a str,
     highlights: &'a [(usize, usize)],
+    duplicates: &'a [String],
 }
 
 impl<'a> SearchJson<'a> {
@@ -58,6 +59,7 @@ impl<'a> SearchJson<'a> {
                     lang: &h.lang,
                     snippet: &h.snippet.text,
                     highlights: &h.snippet.highlights,
+                    duplicates: &h.duplicates,
                 })
                 .collect(),
             facets: hits.facets.iter().map(|(f, c)| (f.name(), c)).collect(),

@@ -128,6 +128,11 @@ fn meta_line(hit: &Hit) -> String {
     if let Some(published) = &hit.published {
         parts.push(published.to_iso());
     }
+    match hit.duplicates.len() {
+        0 => {}
+        1 => parts.push("+1 copy".into()),
+        n => parts.push(format!("+{n} copies")),
+    }
     format!("  {}", parts.join(" · "))
 }
 

@@ -16,7 +16,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
@@ -90,6 +90,12 @@ pub struct Fields {
     pub mtime: Field,
     /// Size in bytes of the source file.
     pub size: Field,
+    /// SimHash of the article's text (fast), for near-duplicate detection.
+    pub simhash: Field,
+    /// Story id (indexed, fast): near-duplicates share one.
+    pub story: Field,
+    /// Hash of the headline (fast), to find re-publications under the same headline.
+    pub title_hash: Field,
     /// Stemmed fields per language: English, Indonesian, and the unstemmed fallback.
     pub langs: [LangFields; 3],
     /// The combined text unstemmed (frequencies only), so exact matches outrank stemmed ones.
@@ -107,6 +113,17 @@ pub struct FileStamp {
     pub size: u64,
     /// Content hash.
     pub hash: u64,
+}
+
+/// Which story an article belongs to (see `index::story`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoryStamp {
+    /// SimHash of its text.
+    pub simhash: u64,
+    /// Story id, shared by near-duplicates.
+    pub story: u64,
+    /// Hash of the headline.
+    pub title_hash: u64,
 }
 
 fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
@@ -157,6 +174,9 @@ pub fn build_schema() -> (Schema, Fields) {
         hash: b.add_u64_field("hash", NumericOptions::default() | FAST),
         mtime: b.add_i64_field("mtime", NumericOptions::default() | FAST),
         size: b.add_u64_field("size", NumericOptions::default() | FAST),
+        simhash: b.add_u64_field("simhash", NumericOptions::default() | FAST),
+        story: b.add_u64_field("story", NumericOptions::default() | INDEXED | FAST),
+        title_hash: b.add_u64_field("title_hash", NumericOptions::default() | FAST),
     };
     (b.build(), fields)
 }
@@ -209,8 +229,16 @@ impl Fields {
     }
 
     /// The tantivy document for an article from the file `stamp`.
-    pub fn to_document(&self, article: &Article, stamp: &FileStamp) -> TantivyDocument {
+    pub fn to_document(
+        &self,
+        article: &Article,
+        stamp: &FileStamp,
+        story: StoryStamp,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
+        doc.add_u64(self.simhash, story.simhash);
+        doc.add_u64(self.story, story.story);
+        doc.add_u64(self.title_hash, story.title_hash);
         doc.add_text(self.id, &article.id);
         doc.add_text(self.path, &article.path);
         doc.add_text(self.file, &stamp.key);
@@ -329,7 +357,7 @@ mod tests {
             size: 2,
             hash: 3,
         };
-        let doc = fields.to_document(&sample(), &stamp);
+        let doc = fields.to_document(&sample(), &stamp, StoryStamp::default());
         assert_eq!(fields.to_article(&doc), sample());
     }
 

@@ -4,13 +4,14 @@
 pub mod facets;
 pub mod snippet;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::schema::Value as _;
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -51,6 +52,8 @@ pub struct SearchOptions {
     pub snippets: usize,
     /// Facets to count over all matches.
     pub facets: Vec<Facet>,
+    /// Fold near-duplicates (one story) into their best hit.
+    pub collapse: bool,
 }
 
 impl SearchOptions {
@@ -65,9 +68,13 @@ impl SearchOptions {
             snippet_chars: 220,
             snippets: 1,
             facets: Vec::new(),
+            collapse: true,
         }
     }
 }
+
+/// A ranked hit (score, address) with the hits of its story folded into it.
+type Folded = ((f32, DocAddress), Vec<DocAddress>);
 
 /// One ranked match.
 #[derive(Debug, Clone)]
@@ -90,6 +97,8 @@ pub struct Hit {
     pub lang: String,
     /// The best passage with its highlights.
     pub snippet: Snippet,
+    /// Ids of other matching articles of the same story, folded into this hit.
+    pub duplicates: Vec<String>,
 }
 
 /// A page of results.
@@ -176,38 +185,40 @@ impl Engine {
         // No page can be larger than the index, which also keeps huge --limit/--offset values
         // from overflowing or allocating.
         let docs = searcher.num_docs() as usize;
-        let limit = options.limit.min(docs).max(1);
-        let top = TopDocs::with_limit(limit).and_offset(options.offset.min(docs));
-        let (page, total): (Vec<(f32, DocAddress)>, usize) = match options.sort {
-            SortBy::Relevance => searcher.search(&built.query, &(top.order_by_score(), Count))?,
-            SortBy::Date => {
-                let field = self
-                    .index
-                    .schema()
-                    .get_field_name(self.fields.published)
-                    .to_string();
-                let (docs, total): (Vec<(Option<tantivy::DateTime>, DocAddress)>, usize) = searcher
-                    .search(
-                        &built.query,
-                        &(top.order_by_fast_field(field, Order::Desc), Count),
-                    )?;
-                let mut scored = Vec::with_capacity(docs.len());
-                for (_, addr) in docs {
-                    let score = built
-                        .query
-                        .explain(&searcher, addr)
-                        .map_or(0.0, |e| e.value());
-                    scored.push((score, addr));
+        let (limit, offset) = (options.limit.min(docs).max(1), options.offset.min(docs));
+        let fetch = |count: usize, skip: usize| -> Result<(Vec<(f32, DocAddress)>, usize)> {
+            self.ranked(&searcher, &built.query, options.sort, count.max(1), skip)
+        };
+        let (page, total): (Vec<Folded>, usize) = if options.collapse {
+            // Rank enough hits to fill the page with distinct stories, widening as needed.
+            let want = offset + limit;
+            let mut count = (want * 2 + 16).min(docs.max(1));
+            loop {
+                let (ranked, total) = fetch(count, 0)?;
+                let stories = self.group_by_story(&searcher, &ranked)?;
+                if stories.len() >= want || count >= total || count >= docs {
+                    let page = stories.into_iter().skip(offset).take(limit).collect();
+                    break (page, total);
                 }
-                (scored, total)
+                count = (count * 4).min(docs);
             }
+        } else {
+            let (ranked, total) = fetch(limit, offset)?;
+            (
+                ranked.into_iter().map(|hit| (hit, Vec::new())).collect(),
+                total,
+            )
         };
         let page = if options.limit == 0 { Vec::new() } else { page };
         let mut analyzers: BTreeMap<&'static str, tantivy::tokenizer::TextAnalyzer> =
             BTreeMap::new();
         let no_terms = Default::default();
         let mut hits = Vec::with_capacity(page.len());
-        for (score, addr) in page {
+        for ((score, addr), folded) in page {
+            let duplicates = folded
+                .into_iter()
+                .map(|a| self.id_of(&searcher, a))
+                .collect::<Result<Vec<_>>>()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             let article = self.fields.to_article(&doc);
             let analyzer_name = analysis::analyzer_for_lang(&article.lang);
@@ -239,6 +250,7 @@ impl Engine {
                 published: article.published,
                 lang: article.lang,
                 snippet,
+                duplicates,
             });
         }
         let facets = if options.facets.is_empty() {
@@ -257,6 +269,75 @@ impl Engine {
             hits,
             facets,
         })
+    }
+
+    /// `count` hits after the first `skip`, in the order asked for, with the number of matches.
+    /// Sorted by date, scores are still computed, for the output.
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        sort: SortBy,
+        count: usize,
+        skip: usize,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+        let top = TopDocs::with_limit(count).and_offset(skip);
+        Ok(match sort {
+            SortBy::Relevance => searcher.search(query, &(top.order_by_score(), Count))?,
+            SortBy::Date => {
+                let field = self.field_name(self.fields.published);
+                let (docs, total): (Vec<(Option<tantivy::DateTime>, DocAddress)>, usize) = searcher
+                    .search(query, &(top.order_by_fast_field(field, Order::Desc), Count))?;
+                let mut scored = Vec::with_capacity(docs.len());
+                for (_, addr) in docs {
+                    let score = query.explain(searcher, addr).map_or(0.0, |e| e.value());
+                    scored.push((score, addr));
+                }
+                (scored, total)
+            }
+        })
+    }
+
+    /// Ranked hits folded by story: each story's best hit, in rank order, with the others.
+    fn group_by_story(
+        &self,
+        searcher: &Searcher,
+        ranked: &[(f32, DocAddress)],
+    ) -> Result<Vec<Folded>> {
+        let name = self.field_name(self.fields.story);
+        let mut columns = HashMap::new();
+        let mut groups: Vec<Folded> = Vec::new();
+        let mut by_story: HashMap<u64, usize> = HashMap::new();
+        for &(score, addr) in ranked {
+            if let std::collections::hash_map::Entry::Vacant(e) = columns.entry(addr.segment_ord) {
+                let segment = searcher.segment_reader(addr.segment_ord);
+                e.insert(segment.fast_fields().u64(&name)?);
+            }
+            let story = columns[&addr.segment_ord].first(addr.doc_id);
+            match story.and_then(|s| by_story.get(&s)) {
+                Some(&group) => groups[group].1.push(addr),
+                None => {
+                    if let Some(story) = story {
+                        by_story.insert(story, groups.len());
+                    }
+                    groups.push(((score, addr), Vec::new()));
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    fn id_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<String> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    fn field_name(&self, field: tantivy::schema::Field) -> String {
+        self.index.schema().get_field_name(field).to_string()
     }
 
     /// One article by its id, its display path, or the path of its file.
@@ -295,6 +376,29 @@ impl Engine {
             }
         }
         Err(Error::ArticleNotFound(id_or_path.to_string()))
+    }
+
+    /// Every article's path with its story id and SimHash (for evaluating near-duplicate
+    /// detection), in no particular order.
+    pub fn stories(&self) -> Result<Vec<(String, u64, u64)>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let fast = segment.fast_fields();
+            let stories = fast.u64(&self.field_name(self.fields.story))?;
+            let simhashes = fast.u64(&self.field_name(self.fields.simhash))?;
+            for doc in segment.doc_ids_alive() {
+                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                let path = stored
+                    .get_first(self.fields.path)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let story = stories.first(doc).unwrap_or_default();
+                out.push((path, story, simhashes.first(doc).unwrap_or_default()));
+            }
+        }
+        Ok(out)
     }
 
     /// Counts of every article by one facet.

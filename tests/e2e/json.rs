@@ -34,6 +34,7 @@ pub struct HitJson {
     pub lang: String,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
+    pub duplicates: Vec<String>,
 }
 
 /// `show --json`.

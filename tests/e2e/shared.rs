@@ -355,3 +355,117 @@ fn shared_bbc_other_reads_its_latin1_file_with_one_warning() {
         found.hits
     );
 }
+
+/// Pairs of files that are one story, by file name.
+type Pairs = std::collections::BTreeSet<(String, String)>;
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    if a < b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_story_collapse_against_bbc_duplicates() {
+    let s = Sandbox::empty();
+    let dir = corpora().join("bbc-tech");
+    s.run(&["index", dir.to_str().unwrap(), "-q"]).code(0);
+    let engine = warta::search::Engine::open(&s.path().join("index")).unwrap();
+    let stories = engine.stories().unwrap();
+    assert_eq!(stories.len(), 401);
+    let name = |p: &str| p.rsplit('/').next().unwrap().to_string();
+    // Predicted: every pair of files in one story.
+    let mut by_story: HashMap<u64, Vec<String>> = HashMap::new();
+    for (path, story, _) in &stories {
+        by_story.entry(*story).or_default().push(name(path));
+    }
+    let mut predicted = Pairs::new();
+    for files in by_story.values() {
+        for (i, a) in files.iter().enumerate() {
+            for b in &files[i + 1..] {
+                predicted.insert(pair(a, b));
+            }
+        }
+    }
+    // Listed: DUPLICATES.csv, closed over shared originals.
+    let csv = std::fs::read_to_string(dir.join("DUPLICATES.csv")).unwrap();
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    for line in csv.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        groups
+            .entry(cols[1].to_string())
+            .or_default()
+            .push(cols[0].to_string());
+    }
+    let mut listed = Pairs::new();
+    for (original, copies) in &groups {
+        let all: Vec<&String> = std::iter::once(original).chain(copies).collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                listed.insert(pair(a, b));
+            }
+        }
+    }
+    let hits = predicted.intersection(&listed).count() as f64;
+    let precision = hits / predicted.len().max(1) as f64;
+    let recall = hits / listed.len() as f64;
+    let extra: Vec<_> = predicted.difference(&listed).collect();
+    let missed: Vec<_> = listed.difference(&predicted).collect();
+    eprintln!(
+        "story collapse on bbc-tech: {} predicted pairs, {} listed; precision {precision:.3}, recall {recall:.3}\n  not listed: {extra:?}\n  missed: {missed:?}",
+        predicted.len(),
+        listed.len()
+    );
+    assert!(recall >= 0.9, "recall {recall:.3}");
+    // Every predicted pair that DUPLICATES.csv does not list is a re-publication with an edited
+    // headline: the texts are near-identical (checked here on their word sets).
+    let words = |f: &str| -> std::collections::HashSet<String> {
+        std::fs::read_to_string(dir.join(f))
+            .unwrap()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    for (a, b) in &extra {
+        let (wa, wb) = (words(a), words(b));
+        let jaccard = wa.intersection(&wb).count() as f64 / wa.union(&wb).count() as f64;
+        assert!(
+            jaccard >= 0.9,
+            "{a} and {b} share a story with word overlap {jaccard:.2}"
+        );
+    }
+
+    // No judged English query shows two listed copies of one story on its first page.
+    let group_of = |f: &str| -> String {
+        groups
+            .iter()
+            .find(|(original, copies)| *original == f || copies.iter().any(|c| c == f))
+            .map_or_else(|| f.to_string(), |(original, _)| original.clone())
+    };
+    let judged = std::fs::read_to_string(root().join("benches/eval/en.tsv")).unwrap();
+    let mut queries = 0;
+    for line in judged
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let query = line.split('\t').nth(1).unwrap();
+        let found: SearchJson = s.run(&["search", query, "--json"]).json();
+        let shown: Vec<String> = found
+            .hits
+            .iter()
+            .map(|h| group_of(&name(&h.path)))
+            .collect();
+        let distinct: std::collections::HashSet<&String> = shown.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            shown.len(),
+            "{query}: two copies of a story in {shown:?}"
+        );
+        queries += 1;
+    }
+    assert!(queries >= 30);
+}
