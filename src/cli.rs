@@ -43,6 +43,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Show one article in full
     Show(ShowArgs),
+    /// Articles most like a given one (other stories only)
+    Similar(SimilarArgs),
     /// Show what the index holds
     Stats(StatsArgs),
 }
@@ -175,6 +177,23 @@ pub enum SortArg {
     Relevance,
     /// Newest first
     Date,
+}
+
+/// `warta similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// Article id or path
+    #[arg(value_name = "ID|PATH")]
+    pub target: String,
+    /// Number of articles to show
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print results as JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format, as for `search`
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
 }
 
 /// `warta show`.

@@ -4,6 +4,7 @@
 pub mod index;
 pub mod search;
 pub mod show;
+pub mod similar;
 pub mod stats;
 
 use std::io::IsTerminal;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
+        Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
     }
 }

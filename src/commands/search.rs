@@ -9,7 +9,7 @@ use warta::index::IndexOptions;
 use warta::ingest::date::parse_date;
 use warta::query::Filters;
 use warta::schema::index_exists;
-use warta::search::{Engine, SearchOptions, SortBy};
+use warta::search::{Engine, Hits, SearchOptions, SortBy};
 
 use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
@@ -25,10 +25,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
     options.collapse = !args.no_collapse;
-    let format = match (args.json, args.format) {
-        (true, _) => FormatArg::Json,
-        (false, format) => format.unwrap_or(FormatArg::Text),
-    };
+    let format = format_of(args.json, args.format);
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,
         SortArg::Date => SortBy::Date,
@@ -52,34 +49,49 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.search(&options)?;
 
-    let mut out = std::io::stdout().lock();
-    match format {
-        FormatArg::Json => {
-            serde_json::to_writer(&mut out, &SearchJson::new(&hits))?;
-            writeln!(out)?;
-        }
-        FormatArg::Jsonl => {
-            for hit in SearchJson::new(&hits).hits() {
-                serde_json::to_writer(&mut out, hit)?;
-                writeln!(out)?;
-            }
-        }
-        FormatArg::Tsv => terminal::write_tsv(&mut out, &hits)?,
-        FormatArg::Paths => terminal::write_paths(&mut out, &hits)?,
-        FormatArg::Text => {
-            terminal::write_hits(&mut out, &hits, ctx.style)?;
-            terminal::write_facets(&mut out, &hits.facets, ctx.style)?;
-            if !ctx.quiet && std::io::stdout().is_terminal() {
-                terminal::write_footer(&mut out, &hits, ctx.style)?;
-            }
-        }
-    }
-    out.flush()?;
+    print_hits(ctx, &hits, format)?;
     Ok(if hits.total > 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Prints a page of hits in the format asked for.
+pub fn print_hits(ctx: &Context, hits: &Hits, format: FormatArg) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        FormatArg::Json => {
+            serde_json::to_writer(&mut out, &SearchJson::new(hits))?;
+            writeln!(out)?;
+        }
+        FormatArg::Jsonl => {
+            for hit in SearchJson::new(hits).hits() {
+                serde_json::to_writer(&mut out, hit)?;
+                writeln!(out)?;
+            }
+        }
+        FormatArg::Tsv => terminal::write_tsv(&mut out, hits)?,
+        FormatArg::Paths => terminal::write_paths(&mut out, hits)?,
+        FormatArg::Text => {
+            terminal::write_hits(&mut out, hits, ctx.style)?;
+            terminal::write_facets(&mut out, &hits.facets, ctx.style)?;
+            if !ctx.quiet && std::io::stdout().is_terminal() {
+                terminal::write_footer(&mut out, hits, ctx.style)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The format asked for with `--json` or `--format`.
+pub fn format_of(json: bool, format: Option<FormatArg>) -> FormatArg {
+    if json {
+        FormatArg::Json
+    } else {
+        format.unwrap_or(FormatArg::Text)
+    }
 }
 
 /// A `--since`/`--until` value as Unix seconds.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
 use tantivy::{
@@ -210,6 +210,33 @@ impl Engine {
             )
         };
         let page = if options.limit == 0 { Vec::new() } else { page };
+        let hits = self.hits(&searcher, page, &built.highlight, options)?;
+        let facets = if options.facets.is_empty() {
+            FacetCounts::new()
+        } else {
+            let collector =
+                facets::FacetCollector::new(&options.facets, &self.fields, &self.index.schema());
+            searcher.search(&built.query, &collector)?
+        };
+        Ok(Hits {
+            query: options.query.clone(),
+            total,
+            offset: options.offset,
+            limit: options.limit,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+        })
+    }
+
+    /// Hits with their stored fields and snippets for a page of ranked addresses.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        page: Vec<Folded>,
+        highlight: &HashMap<&'static str, std::collections::HashSet<String>>,
+        options: &SearchOptions,
+    ) -> Result<Vec<Hit>> {
         let mut analyzers: BTreeMap<&'static str, tantivy::tokenizer::TextAnalyzer> =
             BTreeMap::new();
         let no_terms = Default::default();
@@ -217,7 +244,7 @@ impl Engine {
         for ((score, addr), folded) in page {
             let duplicates = folded
                 .into_iter()
-                .map(|a| self.id_of(&searcher, a))
+                .map(|a| self.id_of(searcher, a))
                 .collect::<Result<Vec<_>>>()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             let article = self.fields.to_article(&doc);
@@ -225,7 +252,7 @@ impl Engine {
             let analyzer = analyzers
                 .entry(analyzer_name)
                 .or_insert_with(|| analysis::analyzer(analyzer_name));
-            let terms = built.highlight.get(analyzer_name).unwrap_or(&no_terms);
+            let terms = highlight.get(analyzer_name).unwrap_or(&no_terms);
             let text = if article.lede.is_empty() {
                 article.body.clone()
             } else if article.body.is_empty() {
@@ -253,21 +280,73 @@ impl Engine {
                 duplicates,
             });
         }
-        let facets = if options.facets.is_empty() {
-            FacetCounts::new()
-        } else {
-            let collector =
-                facets::FacetCollector::new(&options.facets, &self.fields, &self.index.schema());
-            searcher.search(&built.query, &collector)?
+        Ok(hits)
+    }
+
+    /// Articles most like the one named by `id_or_path` (More Like This over its language's
+    /// text: its most telling terms, weighted by tf-idf), without itself and its story's copies,
+    /// folded by story.
+    pub fn similar(&self, id_or_path: &str, limit: usize) -> Result<Hits> {
+        let started = Instant::now();
+        let article = self.get(id_or_path)?;
+        let searcher = self.reader.searcher();
+        let own = TermQuery::new(
+            Term::from_field_text(self.fields.id, &article.id),
+            IndexRecordOption::Basic,
+        );
+        let story = match searcher
+            .search(&own, &TopDocs::with_limit(1).order_by_score())?
+            .first()
+        {
+            Some((_, addr)) => {
+                let segment = searcher.segment_reader(addr.segment_ord);
+                let column = segment
+                    .fast_fields()
+                    .u64(&self.field_name(self.fields.story))?;
+                column.first(addr.doc_id)
+            }
+            None => None,
         };
+        let text = format!("{}\n\n{}\n\n{}", article.title, article.lede, article.body);
+        let field = self.fields.for_lang(&article.lang).text;
+        let docs = searcher.num_docs();
+        let like = tantivy::query::MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_max_doc_frequency((docs / 4).max(2))
+            .with_min_term_frequency(2)
+            .with_min_word_length(3)
+            .with_max_query_terms(30)
+            .with_document_fields(vec![(field, vec![tantivy::schema::OwnedValue::Str(text)])]);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(like)),
+            (Occur::MustNot, Box::new(own)),
+        ];
+        if let Some(story) = story {
+            let term = Term::from_field_u64(self.fields.story, story);
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = limit.min(docs as usize).max(1);
+        let (ranked, total) =
+            self.ranked(&searcher, &query, SortBy::Relevance, limit * 3 + 10, 0)?;
+        let page: Vec<Folded> = self
+            .group_by_story(&searcher, &ranked)?
+            .into_iter()
+            .take(limit)
+            .collect();
+        let options = SearchOptions::new(format!("similar to {}", article.id));
+        let hits = self.hits(&searcher, page, &HashMap::new(), &options)?;
         Ok(Hits {
-            query: options.query.clone(),
+            query: options.query,
             total,
-            offset: options.offset,
-            limit: options.limit,
+            offset: 0,
+            limit,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets,
+            facets: FacetCounts::new(),
         })
     }
 

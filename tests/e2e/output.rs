@@ -177,3 +177,100 @@ fn stats_by_counts_the_whole_index() {
         .json();
     assert_eq!(total as usize, dated.total);
 }
+
+/// A story, its copy, a re-publication under another headline, and two other stories.
+fn write_stories(s: &Sandbox) {
+    let text = std::fs::read_to_string(
+        s.path()
+            .join("corpus/en-10-altura-indonesia-data-centres.txt"),
+    )
+    .unwrap();
+    let body: String = text.split("\n\n").skip(3).collect::<Vec<_>>().join("\n\n");
+    s.write(
+        "news/a.txt",
+        format!("Altura commits billions to data centres\n\n{body}\n"),
+    );
+    s.write(
+        "news/a-copy.txt",
+        format!("Altura commits billions to data centres\n\n{body}\n"),
+    );
+    s.write(
+        "news/a-retitled.txt",
+        format!("Altura bets big on Indonesian data centres\n\n{body}\n"),
+    );
+    let other = std::fs::read_to_string(
+        s.path()
+            .join("corpus/en-11-indonesia-5g-spectrum-auction.txt"),
+    )
+    .unwrap();
+    s.write("news/b.txt", other);
+    let third =
+        std::fs::read_to_string(s.path().join("corpus/en-13-lumora-aurora-5-launch.txt")).unwrap();
+    s.write("news/c.txt", third);
+}
+
+#[test]
+fn copies_of_a_story_fold_into_one_hit() {
+    let s = Sandbox::with_corpus();
+    write_stories(&s);
+    s.run(&["index", "news", "-q"]).code(0);
+    let folded: SearchJson = s
+        .run(&["search", "Altura data centres", "--json"])
+        .code(0)
+        .json();
+    let altura: Vec<&HitJson> = folded
+        .hits
+        .iter()
+        .filter(|h| h.title.contains("Altura"))
+        .collect();
+    assert_eq!(altura.len(), 1, "{:?}", folded.hits);
+    assert_eq!(altura[0].duplicates.len(), 2);
+    let all: SearchJson = s
+        .run(&["search", "Altura data centres", "--json", "--no-collapse"])
+        .code(0)
+        .json();
+    let ids: Vec<&String> = all
+        .hits
+        .iter()
+        .filter(|h| h.title.contains("Altura"))
+        .map(|h| &h.id)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    for id in &altura[0].duplicates {
+        assert!(ids.contains(&id));
+    }
+    assert!(all.hits.iter().all(|h| h.duplicates.is_empty()));
+    // The terminal says how many copies were folded.
+    let text = s.run(&["search", "Altura data centres"]).code(0);
+    assert!(text.stdout.contains("+2 copies"), "{}", text.stdout);
+}
+
+#[test]
+fn similar_finds_other_stories_not_copies() {
+    let s = Sandbox::with_corpus();
+    s.run(&["index", "-q"]).code(0);
+    write_stories(&s);
+    s.run(&["index", "corpus", "news", "-q"]).code(0);
+    let similar: SearchJson = s
+        .run(&["similar", "news/a.txt", "--json", "-n", "5"])
+        .code(0)
+        .json();
+    assert!(!similar.hits.is_empty());
+    for hit in &similar.hits {
+        assert!(
+            !hit.path.starts_with("news/a"),
+            "a copy of the story itself: {}",
+            hit.path
+        );
+    }
+    // The sample corpus has the same investment told in Indonesian and as a data-centre story.
+    let titles: Vec<&str> = similar.hits.iter().map(|h| h.title.as_str()).collect();
+    assert!(
+        titles
+            .iter()
+            .take(3)
+            .any(|t| t.contains("Altura") || t.contains("data")),
+        "{titles:?}"
+    );
+    s.run(&["similar", "no-such-id"]).code(2);
+}
