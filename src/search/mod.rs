@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -19,6 +20,10 @@ use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
 pub use snippet::Snippet;
+
+/// What a search collects: the page of documents with their sort key and tie-breaking file,
+/// and the number of all matches.
+type Ranked<Key> = (Vec<((Key, Option<String>), DocAddress)>, usize);
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -168,19 +173,23 @@ impl Engine {
         let docs = searcher.num_docs() as usize;
         let limit = options.limit.min(docs).max(1);
         let top = TopDocs::with_limit(limit).and_offset(options.offset.min(docs));
+        let name = |field| self.index.schema().get_field_name(field).to_string();
+        // Equal scores (or dates) are ordered by the file's canonical path. tantivy would order
+        // them by segment and document number, which depend on how the index was built (threads,
+        // past updates), so the same files would not always give the same page.
+        let tie_break = (SortByString::for_field(name(self.fields.file)), Order::Asc);
         let (page, total): (Vec<(f32, DocAddress)>, usize) = match options.sort {
-            SortBy::Relevance => searcher.search(&built.query, &(top.order_by_score(), Count))?,
+            SortBy::Relevance => {
+                let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
+                let (docs, total): Ranked<f32> = searcher.search(&built.query, &(top, Count))?;
+                let scored = docs.into_iter().map(|((score, _), addr)| (score, addr));
+                (scored.collect(), total)
+            }
             SortBy::Date => {
-                let field = self
-                    .index
-                    .schema()
-                    .get_field_name(self.fields.published)
-                    .to_string();
-                let (docs, total): (Vec<(Option<tantivy::DateTime>, DocAddress)>, usize) = searcher
-                    .search(
-                        &built.query,
-                        &(top.order_by_fast_field(field, Order::Desc), Count),
-                    )?;
+                let published = SortByStaticFastValue::for_field(name(self.fields.published));
+                let top = top.order_by(((published, Order::Desc), tie_break));
+                let (docs, total): Ranked<Option<tantivy::DateTime>> =
+                    searcher.search(&built.query, &(top, Count))?;
                 let mut scored = Vec::with_capacity(docs.len());
                 for (_, addr) in docs {
                     let score = built
@@ -340,4 +349,67 @@ fn dir_bytes(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FileStamp;
+
+    /// An engine over the same article in files `names`, added in that order, one commit each,
+    /// so that every copy sits in its own segment.
+    fn engine(names: &[&str]) -> Engine {
+        let (index, fields) = schema::create_index_in_ram();
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for name in names {
+            let key = format!("/news/{name}");
+            let article = Article {
+                id: crate::ingest::article_id(&key),
+                path: key.clone(),
+                title: "Chip factory opens in Batam".into(),
+                lede: String::new(),
+                body: "The chip factory opens next year.".into(),
+                headings: Vec::new(),
+                url: None,
+                source: None,
+                author: None,
+                published: Published::from_iso("2025-08-29"),
+                lang: "en".into(),
+                tags: Vec::new(),
+            };
+            let stamp = FileStamp {
+                key,
+                mtime: 0,
+                size: 0,
+                hash: 0,
+            };
+            writer
+                .add_document(fields.to_document(&article, &stamp))
+                .unwrap();
+            writer.commit().unwrap();
+        }
+        Engine::from_index(index, fields).unwrap()
+    }
+
+    fn paths(engine: &Engine, sort: SortBy, offset: usize) -> Vec<String> {
+        let mut options = SearchOptions::new("chip factory");
+        options.sort = sort;
+        options.limit = 2;
+        options.offset = offset;
+        let hits = engine.search(&options).unwrap();
+        hits.hits.into_iter().map(|h| h.path).collect()
+    }
+
+    #[test]
+    fn ties_are_ordered_by_path_whatever_order_the_files_were_indexed_in() {
+        let forward = engine(&["a.txt", "b.txt", "c.txt", "d.txt"]);
+        let backward = engine(&["d.txt", "c.txt", "b.txt", "a.txt"]);
+        for sort in [SortBy::Relevance, SortBy::Date] {
+            for engine in [&forward, &backward] {
+                assert_eq!(paths(engine, sort, 0), ["/news/a.txt", "/news/b.txt"]);
+                assert_eq!(paths(engine, sort, 2), ["/news/c.txt", "/news/d.txt"]);
+            }
+        }
+    }
 }
