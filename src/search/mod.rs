@@ -1,6 +1,7 @@
 //! Runs queries against an index and returns plain data: ranked hits with snippets, single
 //! articles, and statistics. Never prints.
 
+mod live_stats;
 pub mod snippet;
 
 use std::collections::BTreeMap;
@@ -9,7 +10,7 @@ use std::time::Instant;
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::query::{EnableScoring, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -19,6 +20,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
+use live_stats::LiveStats;
 pub use snippet::Snippet;
 
 /// What a search collects: the page of documents with their sort key and tie-breaking file,
@@ -178,10 +180,15 @@ impl Engine {
         // them by segment and document number, which depend on how the index was built (threads,
         // past updates), so the same files would not always give the same page.
         let tie_break = (SortByString::for_field(name(self.fields.file)), Order::Asc);
+        let stats = LiveStats::new(&searcher);
         let (page, total): (Vec<(f32, DocAddress)>, usize) = match options.sort {
             SortBy::Relevance => {
                 let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
-                let (docs, total): Ranked<f32> = searcher.search(&built.query, &(top, Count))?;
+                let (docs, total): Ranked<f32> = searcher.search_with_statistics_provider(
+                    &built.query,
+                    &(top, Count),
+                    &stats,
+                )?;
                 let scored = docs.into_iter().map(|((score, _), addr)| (score, addr));
                 (scored.collect(), total)
             }
@@ -190,11 +197,13 @@ impl Engine {
                 let top = top.order_by(((published, Order::Desc), tie_break));
                 let (docs, total): Ranked<Option<tantivy::DateTime>> =
                     searcher.search(&built.query, &(top, Count))?;
+                let scoring = EnableScoring::enabled_from_statistics_provider(&stats, &searcher);
+                let weight = built.query.weight(scoring)?;
                 let mut scored = Vec::with_capacity(docs.len());
                 for (_, addr) in docs {
-                    let score = built
-                        .query
-                        .explain(&searcher, addr)
+                    let segment = searcher.segment_reader(addr.segment_ord);
+                    let score = weight
+                        .explain(segment, addr.doc_id)
                         .map_or(0.0, |e| e.value());
                     scored.push((score, addr));
                 }
