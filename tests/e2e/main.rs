@@ -7,5 +7,6 @@
 mod cli;
 mod fuzz;
 mod json;
+mod scale;
 mod shared;
 mod util;
