@@ -2,6 +2,7 @@
 //! turns its arguments into the library's plain options structs.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use warta::ingest::{FieldMap, Target};
@@ -75,6 +76,9 @@ pub struct IndexArgs {
     /// remembered for these paths
     #[arg(long, value_name = "A,B,C", value_parser = columns)]
     pub columns: Option<Columns>,
+    /// Commit at least every SECONDS (fractions allowed), so a killed run loses at most that
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    pub commit_every: Duration,
 }
 
 /// The names given to `--columns` (a type of its own, so that clap takes one value).
@@ -83,6 +87,18 @@ pub struct Columns(pub Vec<String>);
 
 fn columns(spec: &str) -> Result<Columns, String> {
     FieldMap::parse_columns(spec).map(Columns)
+}
+
+/// A positive number of seconds, fractions allowed (`30`, `0.5`).
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err("must be more than 0 seconds".to_string());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} seconds is too long"))
 }
 
 /// `warta search`.
@@ -255,5 +271,20 @@ mod tests {
         assert!(Cli::try_parse_from(["warta", "search", "x", "--color", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["warta", "index", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["warta", "search"]).is_err());
+        for bad in ["0", "-1", "soon", "NaN", "1e300"] {
+            let args = ["warta", "index", "--commit-every", bad];
+            assert!(Cli::try_parse_from(args).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn commit_interval_takes_seconds_and_fractions() {
+        let interval = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Index(args) => args.commit_every,
+            other => panic!("not index: {other:?}"),
+        };
+        assert_eq!(interval(&["warta", "index"]), Duration::from_secs(30));
+        let args = ["warta", "index", "--commit-every", "0.25"];
+        assert_eq!(interval(&args), Duration::from_millis(250));
     }
 }

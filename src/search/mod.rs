@@ -2,14 +2,16 @@
 //! articles, and statistics. Never prints.
 
 pub mod facets;
+mod live_stats;
 pub mod snippet;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
 use tantivy::{
@@ -21,7 +23,12 @@ use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
 pub use facets::{Facet, FacetCounts};
+use live_stats::LiveStats;
 pub use snippet::Snippet;
+
+/// What a search collects: the page of documents with their sort key and tie-breaking file,
+/// and the number of all matches.
+type Ranked<Key> = (Vec<((Key, Option<String>), DocAddress)>, usize);
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -361,15 +368,36 @@ impl Engine {
         skip: usize,
     ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
         let top = TopDocs::with_limit(count).and_offset(skip);
+        // Equal scores (or dates) are ordered by the file's canonical path. tantivy would order
+        // them by segment and document number, which depend on how the index was built (threads,
+        // past updates), so the same files would not always give the same page.
+        let tie_break = (
+            SortByString::for_field(self.field_name(self.fields.file)),
+            Order::Asc,
+        );
+        let stats = LiveStats::new(searcher);
         Ok(match sort {
-            SortBy::Relevance => searcher.search(query, &(top.order_by_score(), Count))?,
+            SortBy::Relevance => {
+                let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
+                let (docs, total): Ranked<f32> =
+                    searcher.search_with_statistics_provider(query, &(top, Count), &stats)?;
+                let scored = docs.into_iter().map(|((score, _), addr)| (score, addr));
+                (scored.collect(), total)
+            }
             SortBy::Date => {
-                let field = self.field_name(self.fields.published);
-                let (docs, total): (Vec<(Option<tantivy::DateTime>, DocAddress)>, usize) = searcher
-                    .search(query, &(top.order_by_fast_field(field, Order::Desc), Count))?;
+                let published =
+                    SortByStaticFastValue::for_field(self.field_name(self.fields.published));
+                let top = top.order_by(((published, Order::Desc), tie_break));
+                let (docs, total): Ranked<Option<tantivy::DateTime>> =
+                    searcher.search(query, &(top, Count))?;
+                let scoring = EnableScoring::enabled_from_statistics_provider(&stats, searcher);
+                let weight = query.weight(scoring)?;
                 let mut scored = Vec::with_capacity(docs.len());
                 for (_, addr) in docs {
-                    let score = query.explain(searcher, addr).map_or(0.0, |e| e.value());
+                    let segment = searcher.segment_reader(addr.segment_ord);
+                    let score = weight
+                        .explain(segment, addr.doc_id)
+                        .map_or(0.0, |e| e.value());
                     scored.push((score, addr));
                 }
                 (scored, total)
@@ -557,4 +585,69 @@ fn dir_bytes(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FileStamp;
+
+    /// An engine over the same article in files `names`, added in that order, one commit each,
+    /// so that every copy sits in its own segment.
+    fn engine(names: &[&str]) -> Engine {
+        let (index, fields) = schema::create_index_in_ram();
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for name in names {
+            let key = format!("/news/{name}");
+            let article = Article {
+                id: crate::ingest::article_id(&key),
+                path: key.clone(),
+                title: "Chip factory opens in Batam".into(),
+                lede: String::new(),
+                body: "The chip factory opens next year.".into(),
+                headings: Vec::new(),
+                url: None,
+                source: None,
+                author: None,
+                published: Published::from_iso("2025-08-29"),
+                lang: "en".into(),
+                tags: Vec::new(),
+            };
+            let stamp = FileStamp {
+                key,
+                mtime: 0,
+                size: 0,
+                hash: 0,
+            };
+            writer
+                .add_document(fields.to_document(&article, &stamp, Default::default()))
+                .unwrap();
+            writer.commit().unwrap();
+        }
+        Engine::from_index(index, fields).unwrap()
+    }
+
+    fn paths(engine: &Engine, sort: SortBy, offset: usize) -> Vec<String> {
+        let mut options = SearchOptions::new("chip factory");
+        options.sort = sort;
+        options.limit = 2;
+        options.offset = offset;
+        // The articles are copies of one story: list them all, as the tie order is the point.
+        options.collapse = false;
+        let hits = engine.search(&options).unwrap();
+        hits.hits.into_iter().map(|h| h.path).collect()
+    }
+
+    #[test]
+    fn ties_are_ordered_by_path_whatever_order_the_files_were_indexed_in() {
+        let forward = engine(&["a.txt", "b.txt", "c.txt", "d.txt"]);
+        let backward = engine(&["d.txt", "c.txt", "b.txt", "a.txt"]);
+        for sort in [SortBy::Relevance, SortBy::Date] {
+            for engine in [&forward, &backward] {
+                assert_eq!(paths(engine, sort, 0), ["/news/a.txt", "/news/b.txt"]);
+                assert_eq!(paths(engine, sort, 2), ["/news/c.txt", "/news/d.txt"]);
+            }
+        }
+    }
 }

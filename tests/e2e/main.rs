@@ -9,5 +9,6 @@ mod formats;
 mod fuzz;
 mod json;
 mod output;
+mod scale;
 mod shared;
 mod util;

@@ -1,0 +1,163 @@
+//! BM25 statistics over the live documents only, so that an index kept up to date scores
+//! exactly like the same files indexed from scratch.
+//!
+//! A changed or deleted file's articles are deleted, not erased: tantivy's own statistics keep
+//! counting them (documents, document frequencies, tokens) until a merge purges them, and a
+//! merge then estimates the token total of what is left. These count live documents alone, and
+//! take document lengths from the field norms, as BM25 does for each document's own length.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
+
+/// BM25 statistics of the live documents a searcher sees.
+pub struct LiveStats<'a> {
+    searcher: &'a Searcher,
+    /// Token totals per field, asked for once per query term.
+    tokens: Mutex<HashMap<Field, u64>>,
+}
+
+impl<'a> LiveStats<'a> {
+    /// Statistics for one search with `searcher`.
+    pub fn new(searcher: &'a Searcher) -> Self {
+        LiveStats {
+            searcher,
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for LiveStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&total) = tokens.get(&field) {
+            return Ok(total);
+        }
+        // How many live documents have each of the 256 field norm codes.
+        let mut counts = [0u64; 256];
+        for segment in self.searcher.segment_readers() {
+            if let Some(norms) = segment.fieldnorms_readers().get_field(field)? {
+                for doc in segment.doc_ids_alive() {
+                    counts[usize::from(norms.fieldnorm_id(doc))] += 1;
+                }
+            }
+        }
+        let total = (0..=u8::MAX)
+            .map(|id| counts[usize::from(id)] * u64::from(FieldNormReader::id_to_fieldnorm(id)))
+            .sum();
+        tokens.insert(field, total);
+        Ok(total)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.searcher.num_docs())
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let mut total = 0;
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(term.field())?;
+            let Some(alive) = segment.alive_bitset() else {
+                total += u64::from(inverted.doc_freq(term)?);
+                continue;
+            };
+            if let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    total += u64::from(alive.is_alive(doc));
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::QueryParser;
+    use tantivy::schema::{Schema, Value, STORED, STRING, TEXT};
+    use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+    use super::*;
+
+    /// The scores of `query`, by id, over an index that received `batches`, one commit each:
+    /// `(id, Some(text))` adds or replaces a document, `(id, None)` removes it.
+    fn scores(batches: &[&[(&str, Option<&str>)]], query: &str) -> Vec<(String, f32)> {
+        let mut builder = Schema::builder();
+        let id = builder.add_text_field("id", STRING | STORED);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for batch in batches {
+            for (key, text) in *batch {
+                writer.delete_term(Term::from_field_text(id, key));
+                if let Some(text) = text {
+                    writer
+                        .add_document(doc!(id => *key, body => *text))
+                        .unwrap();
+                }
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        let query = QueryParser::for_index(&index, vec![body])
+            .parse_query(query)
+            .unwrap();
+        let stats = LiveStats::new(&searcher);
+        let top = TopDocs::with_limit(10).order_by_score();
+        let hits = searcher
+            .search_with_statistics_provider(&query, &top, &stats)
+            .unwrap();
+        let mut scored: Vec<(String, f32)> = hits
+            .into_iter()
+            .map(|(score, addr)| {
+                let doc: TantivyDocument = searcher.doc(addr).unwrap();
+                let key = doc.get_first(id).and_then(|v| v.as_str()).unwrap();
+                (key.to_string(), score)
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0));
+        scored
+    }
+
+    #[test]
+    fn replaced_and_removed_documents_do_not_count() {
+        let (a, b) = (
+            "chip factory opens in batam",
+            "chip shortage hits phone makers",
+        );
+        let c = "chip designers meet in bandung to talk about the factory of the future";
+        let d = "satellite internet reaches remote islands";
+        let fresh = scores(
+            &[&[
+                ("a", Some(a)),
+                ("b", Some(b)),
+                ("c", Some(c)),
+                ("d", Some(d)),
+            ]],
+            "chip factory",
+        );
+        // The first segment keeps `c` alive beside the deleted `a`, `b` and `x`.
+        let kept = scores(
+            &[
+                &[
+                    ("a", Some("chip chip chip factory factory")),
+                    ("b", Some("chip")),
+                    ("c", Some(c)),
+                    ("x", Some("chip factory chip factory news, removed later")),
+                ],
+                &[("x", None), ("d", Some(d))],
+                &[("a", Some(a)), ("b", Some(b))],
+            ],
+            "chip factory",
+        );
+        assert_eq!(fresh.len(), 3);
+        assert_eq!(kept, fresh);
+    }
+}
