@@ -25,6 +25,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
     options.collapse = !args.no_collapse;
+    options.recent = args.recent;
     let format = format_of(args.json, args.format);
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,

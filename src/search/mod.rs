@@ -61,6 +61,9 @@ pub struct SearchOptions {
     pub facets: Vec<Facet>,
     /// Fold near-duplicates (one story) into their best hit.
     pub collapse: bool,
+    /// With relevance order: multiply each score by 0.5^(age / half-life), this half-life in
+    /// seconds; undated articles keep their score.
+    pub recent: Option<f64>,
 }
 
 impl SearchOptions {
@@ -76,7 +79,34 @@ impl SearchOptions {
             snippets: 1,
             facets: Vec::new(),
             collapse: true,
+            recent: None,
         }
+    }
+}
+
+/// How `ranked` orders hits.
+#[derive(Debug, Clone, Copy)]
+enum Ranking {
+    /// By score.
+    Score,
+    /// By score times a decay on age.
+    Recent {
+        /// Seconds after which the factor halves.
+        half_life: f64,
+    },
+    /// Newest first.
+    Date,
+}
+
+/// The factor `--recent` multiplies a score by: 1 now (and for future or unknown dates),
+/// halving every `half_life` seconds of age.
+fn recency(published: Option<tantivy::DateTime>, now: i64, half_life: f64) -> f32 {
+    match published {
+        Some(date) => {
+            let age = (now - date.into_timestamp_secs()).max(0) as f64;
+            0.5f64.powf(age / half_life.max(1.0)) as f32
+        }
+        None => 1.0,
     }
 }
 
@@ -194,7 +224,12 @@ impl Engine {
         let docs = searcher.num_docs() as usize;
         let (limit, offset) = (options.limit.min(docs).max(1), options.offset.min(docs));
         let fetch = |count: usize, skip: usize| -> Result<(Vec<(f32, DocAddress)>, usize)> {
-            self.ranked(&searcher, &built.query, options.sort, count.max(1), skip)
+            let order = match (options.sort, options.recent) {
+                (SortBy::Relevance, Some(half_life)) => Ranking::Recent { half_life },
+                (SortBy::Relevance, None) => Ranking::Score,
+                (SortBy::Date, _) => Ranking::Date,
+            };
+            self.ranked(&searcher, &built.query, order, count.max(1), skip)
         };
         let (page, total): (Vec<Folded>, usize) = if options.collapse {
             // Rank enough hits to fill the page with distinct stories, widening as needed.
@@ -337,8 +372,7 @@ impl Engine {
         }
         let query = BooleanQuery::new(clauses);
         let limit = limit.min(docs as usize).max(1);
-        let (ranked, total) =
-            self.ranked(&searcher, &query, SortBy::Relevance, limit * 3 + 10, 0)?;
+        let (ranked, total) = self.ranked(&searcher, &query, Ranking::Score, limit * 3 + 10, 0)?;
         let page: Vec<Folded> = self
             .group_by_story(&searcher, &ranked)?
             .into_iter()
@@ -363,7 +397,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
-        sort: SortBy,
+        order: Ranking,
         count: usize,
         skip: usize,
     ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
@@ -376,15 +410,28 @@ impl Engine {
             Order::Asc,
         );
         let stats = LiveStats::new(searcher);
-        Ok(match sort {
-            SortBy::Relevance => {
+        Ok(match order {
+            Ranking::Recent { half_life } => {
+                let published = self.field_name(self.fields.published);
+                let now = chrono::Utc::now().timestamp();
+                // Decayed scores rarely tie, so this order has no tie-break by path.
+                let top = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let dates = segment.fast_fields().date(&published).ok();
+                    move |doc: tantivy::DocId, score: f32| {
+                        let published = dates.as_ref().and_then(|d| d.first(doc));
+                        score * recency(published, now, half_life)
+                    }
+                });
+                searcher.search_with_statistics_provider(query, &(top, Count), &stats)?
+            }
+            Ranking::Score => {
                 let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
                 let (docs, total): Ranked<f32> =
                     searcher.search_with_statistics_provider(query, &(top, Count), &stats)?;
                 let scored = docs.into_iter().map(|((score, _), addr)| (score, addr));
                 (scored.collect(), total)
             }
-            SortBy::Date => {
+            Ranking::Date => {
                 let published =
                     SortByStaticFastValue::for_field(self.field_name(self.fields.published));
                 let top = top.order_by(((published, Order::Desc), tie_break));

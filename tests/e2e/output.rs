@@ -274,3 +274,69 @@ fn similar_finds_other_stories_not_copies() {
     );
     s.run(&["similar", "no-such-id"]).code(2);
 }
+
+#[test]
+fn recent_favours_fresh_articles_and_leaves_undated_ones_be() {
+    let s = Sandbox::empty();
+    let day = |n: i64| {
+        (chrono::Utc::now() - chrono::Duration::days(n))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    // The old article says the word more often: it wins on relevance alone.
+    s.write(
+        "in/old.txt",
+        format!("Date: {}\n\nQuantum chips and quantum chips\n\nQuantum chips again, quantum everywhere.\n", day(400)),
+    );
+    s.write(
+        "in/fresh.txt",
+        format!(
+            "Date: {}\n\nQuantum chips arrive\n\nThe first chips are here.\n",
+            day(2)
+        ),
+    );
+    s.write(
+        "in/undated.txt",
+        "Quantum note\n\nA note on chips, quantum ones.\n",
+    );
+    s.run(&["index", "in", "-q"]).code(0);
+    let order = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["search", "quantum", "--json"];
+        args.extend_from_slice(extra);
+        let found: SearchJson = s.run(&args).code(0).json();
+        found
+            .hits
+            .iter()
+            .map(|h| h.path.rsplit('/').next().unwrap().to_string())
+            .collect()
+    };
+    let at = |list: &[String], name: &str| list.iter().position(|p| p == name).unwrap();
+    let plain = order(&[]);
+    assert!(at(&plain, "old.txt") < at(&plain, "fresh.txt"), "{plain:?}");
+    let recent = order(&["--recent", "30d"]);
+    assert!(
+        at(&recent, "fresh.txt") < at(&recent, "old.txt"),
+        "{recent:?}"
+    );
+    assert_eq!(
+        recent.last().unwrap(),
+        "old.txt",
+        "400 days is 13 half-lives: {recent:?}"
+    );
+    // Undated: its score is the same with and without --recent.
+    let score = |extra: &[&str]| -> f64 {
+        let mut args = vec!["search", "quantum", "--json"];
+        args.extend_from_slice(extra);
+        let found: SearchJson = s.run(&args).code(0).json();
+        found
+            .hits
+            .iter()
+            .find(|h| h.path.ends_with("undated.txt"))
+            .unwrap()
+            .score
+    };
+    assert!((score(&[]) - score(&["--recent", "30d"])).abs() < 1e-4);
+    s.run(&["search", "quantum", "--recent", "soon"]).code(2);
+    s.run(&["search", "quantum", "--recent", "30d", "--sort", "date"])
+        .code(2);
+}
