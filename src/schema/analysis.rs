@@ -69,6 +69,48 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// Other stems an Indonesian word may have, beside the Snowball stem `stem` of `word` (lower
+/// case, folded).
+///
+/// Indonesian prefixes can swallow the first consonant of the root (meN- + tulis = menulis,
+/// peN- + kirim = pengiriman, pe- + rekrut = perekrut), and the Snowball stemmer, having no
+/// dictionary, always reads such a word as a prefix before a vowel-initial root: perekrutan →
+/// ekrut while merekrut → rekrut, pengiriman → irim while dikirim → kirim, penutupan → utup while
+/// tutup → tutup. Neither reading can be chosen without a dictionary, so a query looks for both:
+/// a vowel-initial stem after `per-`/`pe-`, `meng-`/`peng-` or `men-`/`pen-` also gets the root
+/// with r, k or t restored, and a stem that is r, k or t before a vowel also gets the form
+/// without that consonant. A reading that is no word matches nothing.
+pub fn indonesian_alternatives(word: &str, stem: &str) -> Vec<String> {
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let mut chars = stem.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    if is_vowel(first) {
+        const SWALLOWED: [(&str, char); 6] = [
+            ("per", 'r'),
+            ("pe", 'r'),
+            ("meng", 'k'),
+            ("peng", 'k'),
+            ("men", 't'),
+            ("pen", 't'),
+        ];
+        for (prefix, consonant) in SWALLOWED {
+            let after_prefix = word.strip_prefix(prefix);
+            if after_prefix.is_some_and(|rest| rest.starts_with(first)) {
+                let restored = format!("{consonant}{stem}");
+                if !out.contains(&restored) {
+                    out.push(restored);
+                }
+            }
+        }
+    } else if matches!(first, 'r' | 'k' | 't') && second.is_some_and(is_vowel) {
+        out.push(stem[1..].to_string());
+    }
+    out
+}
+
 /// A Snowball stemmer token filter with a word → stem cache.
 #[derive(Clone)]
 pub struct CachedStemmer {
@@ -186,6 +228,25 @@ mod tests {
             terms(ID, "Kemitraan mitra bergabung"),
             ["mitra", "mitra", "gabung"]
         );
+    }
+
+    #[test]
+    fn indonesian_prefixes_are_read_both_ways() {
+        let alternatives = |word: &str| {
+            let stem = &terms(ID, word)[0];
+            indonesian_alternatives(word, stem)
+        };
+        // The stemmer's own reading of these misses the root; the alternative finds it.
+        assert_eq!(terms(ID, "perekrutan merekrut"), ["ekrut", "rekrut"]);
+        assert_eq!(alternatives("perekrutan"), ["rekrut"]);
+        assert_eq!(alternatives("pengiriman"), ["kirim"]);
+        assert_eq!(alternatives("penutupan"), ["tutup"]);
+        // And the other way: the root also finds the stemmer's reading of the prefixed forms.
+        assert_eq!(alternatives("rekrut"), ["ekrut"]);
+        assert_eq!(alternatives("kirim"), ["irim"]);
+        // Nothing to add where no consonant can have been swallowed.
+        assert!(alternatives("investasi").is_empty());
+        assert!(alternatives("pemblokiran").is_empty());
     }
 
     #[test]
