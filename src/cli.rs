@@ -155,6 +155,9 @@ pub struct SearchArgs {
     /// 2w, 1y); undated articles keep their relevance
     #[arg(long, value_name = "HALF_LIFE", value_parser = half_life, conflicts_with = "sort")]
     pub recent: Option<f64>,
+    /// Match words only as spelt: no typo tolerance
+    #[arg(long)]
+    pub exact: bool,
     /// List every copy of a story instead of folding near-duplicates into the best hit
     #[arg(long)]
     pub no_collapse: bool,

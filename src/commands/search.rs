@@ -44,6 +44,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
             .as_deref()
             .map(|d| date_arg("--until", d))
             .transpose()?,
+        exact: args.exact,
     };
 
     build_default_index_if_missing(ctx)?;

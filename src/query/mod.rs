@@ -3,6 +3,7 @@
 //! score for exact (unstemmed) matches so they rank above stemmed ones.
 
 pub mod bm25;
+pub mod expand;
 pub mod parse;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,12 +19,22 @@ use crate::error::{Error, Result};
 use crate::ingest::lang::normalize_code;
 use crate::schema::analysis::{self, tokens};
 use crate::schema::{source_key, Fields};
+use expand::{ExpandedWord, Expansion};
 pub use parse::{parse, FieldSel, Node};
 
 /// Weight of the exact (unstemmed) copy of the text, added on top of the stemmed match: enough
 /// to rank the exact form above other forms of the word, small enough not to push aside
 /// articles that use only other forms (0.5 cost 0.02 nDCG@10 on the Indonesian set).
 pub const EXACT_WEIGHT: f32 = 0.25;
+/// A word of this many letters or more also matches its misspellings (one edit)...
+const TYPO_MIN_CHARS: usize = 5;
+/// ...and from this many, two edits.
+const TWO_TYPOS_MIN_CHARS: usize = 9;
+/// The weight of a misspelling's matches where the word as typed is in the index too, so that
+/// it ranks first (where it is not, they weigh as much as the word). Measured nDCG@10 en / id /
+/// TIME: 0.3 → 0.897 / 0.789 / 0.709, 0.1 → 0.909 / 0.794 / 0.720, 0.03 → 0.910 / 0.792 / 0.719
+/// (without typos 0.910 / 0.795 / 0.717).
+const TYPO_WEIGHT: f32 = 0.1;
 /// Weight of the phrase of a word that analysis split (`anti-spam`), besides its parts: at 1
 /// the phrase counted the compound's words twice over.
 pub const SPLIT_PHRASE_WEIGHT: f32 = 0.5;
@@ -44,6 +55,8 @@ pub struct Filters {
     pub since: Option<i64>,
     /// Only articles published before this Unix time.
     pub until: Option<i64>,
+    /// Only the words as spelt: no typo tolerance.
+    pub exact: bool,
 }
 
 /// A query ready to run, with the terms to highlight in snippets.
@@ -52,6 +65,9 @@ pub struct BuiltQuery {
     pub query: Box<dyn Query>,
     /// Per analyzer name, the analysed terms that count as a match in a snippet.
     pub highlight: HashMap<&'static str, HashSet<String>>,
+    /// The unstemmed terms that misspelt and prefix words stood for, filled in when the query
+    /// runs; they count as matches in snippets too.
+    pub expanded: expand::Expanded,
 }
 
 /// Builds the tantivy query for `text` under `filters`.
@@ -71,6 +87,8 @@ pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuer
         fields,
         analyzers: HashMap::new(),
         highlight: HashMap::new(),
+        typos: !filters.exact,
+        expanded: Default::default(),
     };
     let Some(query) = builder.node(&tree, false) else {
         return Err(Error::BadQuery {
@@ -110,6 +128,7 @@ pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuer
     Ok(BuiltQuery {
         query,
         highlight: builder.highlight,
+        expanded: builder.expanded,
     })
 }
 
@@ -134,7 +153,7 @@ fn published_range(fields: &Fields, from: Option<i64>, to: Option<i64>) -> Box<d
 
 fn count_words(node: &Node) -> usize {
     match node {
-        Node::Word { .. } => 1,
+        Node::Word { .. } | Node::Prefix { .. } => 1,
         Node::Phrase { text, .. } => text.split_whitespace().count().max(1),
         Node::Any(v) | Node::All(v) => v.iter().map(count_words).sum(),
         Node::Must(n) | Node::Not(n) => count_words(n),
@@ -176,6 +195,9 @@ struct Builder<'a> {
     fields: &'a Fields,
     analyzers: HashMap<&'static str, tantivy::tokenizer::TextAnalyzer>,
     highlight: HashMap<&'static str, HashSet<String>>,
+    /// Whether longer words also match their misspellings.
+    typos: bool,
+    expanded: expand::Expanded,
 }
 
 impl Builder<'_> {
@@ -192,6 +214,7 @@ impl Builder<'_> {
     fn node(&mut self, node: &Node, negated: bool) -> Option<Box<dyn Query>> {
         match node {
             Node::Word { text, field } => self.words(text, *field, 0, false, negated),
+            Node::Prefix { text, field } => self.prefix(text, *field, negated),
             Node::Phrase { text, slop, field } => self.words(text, *field, *slop, true, negated),
             Node::Must(inner) => self.node(inner, negated),
             Node::Not(inner) => self.node(inner, !negated),
@@ -321,12 +344,53 @@ impl Builder<'_> {
                 let term = Term::from_field_text(fields.text_exact, &exact[0]);
                 let q = Box::new(bm25::Bm25TermQuery::new(term));
                 clauses.push((Occur::Should, weighted(q, true, EXACT_WEIGHT)));
+                // Typo tolerance as Meilisearch has it: one edit from 5 letters, two from 9.
+                let letters = exact[0].chars().count();
+                if self.typos && !negated && letters >= TYPO_MIN_CHARS {
+                    let edits = if letters >= TWO_TYPOS_MIN_CHARS { 2 } else { 1 };
+                    let typo = Expansion::Typo {
+                        edits,
+                        weight: TYPO_WEIGHT,
+                    };
+                    let found = self.expanded.clone();
+                    let q = ExpandedWord::new(fields.text_exact, &exact[0], typo, found);
+                    clauses.push((Occur::Should, Box::new(q)));
+                }
             }
         }
         match clauses.len() {
             0 => None,
             _ => Some(Box::new(BooleanQuery::new(clauses))),
         }
+    }
+}
+
+impl Builder<'_> {
+    /// Words beginning with `text`, in the unstemmed text (or titles, which it includes).
+    fn prefix(
+        &mut self,
+        text: &str,
+        field: Option<FieldSel>,
+        negated: bool,
+    ) -> Option<Box<dyn Query>> {
+        if matches!(
+            field,
+            Some(FieldSel::Source | FieldSel::Lang | FieldSel::Tags)
+        ) {
+            return self.words(text, field, 0, false, negated);
+        }
+        let plain = self.analyse(analysis::PLAIN, text);
+        let [beginning] = plain.as_slice() else {
+            // `e-mai*`: the words before the last as typed, the last as a prefix.
+            return self.words(text, field, 0, true, negated);
+        };
+        let found = if negated {
+            Default::default()
+        } else {
+            self.expanded.clone()
+        };
+        let q = ExpandedWord::new(self.fields.text_exact, beginning, Expansion::Prefix, found);
+        Some(Box::new(q))
     }
 }
 

@@ -61,6 +61,13 @@ pub enum Node {
     Must(Box<Node>),
     /// A clause that must not match (`-word`, `NOT word`).
     Not(Box<Node>),
+    /// Words that begin with `text` (`kemitra*`).
+    Prefix {
+        /// The beginning, without the `*`.
+        text: String,
+        /// Restricted to a field, or anywhere.
+        field: Option<FieldSel>,
+    },
     /// Published in `[from, to)`, Unix seconds (`published:2024`, `published:[a TO b]`).
     Published {
         /// Start, inclusive; open when `None`.
@@ -395,7 +402,16 @@ impl Parser {
                 Some(Tok::Word(_) | Tok::Phrase(..) | Tok::Open) => self.primary(Some(f)),
                 _ => None,
             },
-            Tok::Word(text) => Some(Node::Word { text, field }),
+            Tok::Word(text) => Some(match text.strip_suffix('*') {
+                // A prefix needs two letters at least, or it would expand to half the index.
+                Some(prefix) if prefix.chars().filter(|c| c.is_alphanumeric()).count() >= 2 => {
+                    Node::Prefix {
+                        text: prefix.to_string(),
+                        field,
+                    }
+                }
+                _ => Node::Word { text, field },
+            }),
             Tok::Published(from, to) => Some(Node::Published { from, to }),
             Tok::Invalid(message) => Some(Node::Invalid {
                 message,

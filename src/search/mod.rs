@@ -5,7 +5,7 @@ pub mod facets;
 mod live_stats;
 pub mod snippet;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -252,7 +252,8 @@ impl Engine {
             )
         };
         let page = if options.limit == 0 { Vec::new() } else { page };
-        let hits = self.hits(&searcher, page, &built.highlight, options)?;
+        let highlight = self.with_expanded(&built);
+        let hits = self.hits(&searcher, page, &highlight, options)?;
         let facets = if options.facets.is_empty() {
             FacetCounts::new()
         } else {
@@ -271,12 +272,34 @@ impl Engine {
         })
     }
 
+    /// The terms to highlight: the query's, and the analysed forms of the words that its
+    /// misspelt and prefix words stood for.
+    fn with_expanded(&self, built: &query::BuiltQuery) -> HashMap<&'static str, HashSet<String>> {
+        let mut highlight = built.highlight.clone();
+        let expanded = built.expanded.lock().map(|v| v.clone()).unwrap_or_default();
+        if expanded.is_empty() {
+            return highlight;
+        }
+        for lang in &self.fields.langs {
+            let mut analyzer = analysis::analyzer(lang.analyzer);
+            let terms = highlight.entry(lang.analyzer).or_default();
+            for word in &expanded {
+                terms.extend(
+                    analysis::tokens(&mut analyzer, word)
+                        .into_iter()
+                        .map(|t| t.text),
+                );
+            }
+        }
+        highlight
+    }
+
     /// Hits with their stored fields and snippets for a page of ranked addresses.
     fn hits(
         &self,
         searcher: &Searcher,
         page: Vec<Folded>,
-        highlight: &HashMap<&'static str, std::collections::HashSet<String>>,
+        highlight: &HashMap<&'static str, HashSet<String>>,
         options: &SearchOptions,
     ) -> Result<Vec<Hit>> {
         let mut analyzers: BTreeMap<&'static str, tantivy::tokenizer::TextAnalyzer> =

@@ -9,6 +9,7 @@ mod formats;
 mod fuzz;
 mod json;
 mod output;
+mod query;
 mod scale;
 mod shared;
 mod util;

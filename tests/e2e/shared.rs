@@ -469,3 +469,60 @@ fn shared_story_collapse_against_bbc_duplicates() {
     }
     assert!(queries >= 30);
 }
+
+#[test]
+#[ignore = "needs ../shared"]
+fn shared_misspellings_find_their_targets() {
+    let s = Sandbox::empty();
+    let bbc = corpora().join("bbc-tech");
+    let id = corpora().join("id-tech/txt");
+    s.run(&["index", bbc.to_str().unwrap(), id.to_str().unwrap(), "-q"])
+        .code(0);
+    let marked = |hit: &crate::json::HitJson| -> Vec<String> {
+        let chars: Vec<char> = hit.snippet.chars().collect();
+        hit.highlights
+            .iter()
+            .map(|&(a, b)| chars[a..b].iter().collect::<String>().to_lowercase())
+            .collect()
+    };
+    for (typed, meant) in [
+        ("micrsoft", "microsoft"),
+        ("playstaton", "playstation"),
+        ("scael", "scale"),
+        ("finansal", "finansial"),
+        ("tokopeida", "tokopedia"),
+    ] {
+        let found: SearchJson = s.run(&["search", typed, "--json"]).code(0).json();
+        let top = &found.hits[0];
+        assert!(
+            top.title.to_lowercase().contains(meant) || marked(top).iter().any(|m| m == meant),
+            "{typed}: {} / {:?}",
+            top.title,
+            marked(top)
+        );
+        let exact = s.run(&["search", typed, "--exact", "--json"]).code(1);
+        assert_eq!(
+            exact.json::<SearchJson>().total,
+            0,
+            "{typed} is in no article"
+        );
+    }
+    // Two words, one misspelt: the articles about both come first.
+    let fintech: SearchJson = s
+        .run(&["search", "teknologi finansal", "--json"])
+        .code(0)
+        .json();
+    assert!(
+        fintech
+            .hits
+            .iter()
+            .take(3)
+            .all(|h| marked(h).iter().any(|m| m == "finansial")),
+        "{:?}",
+        fintech
+            .hits
+            .iter()
+            .map(|h| (&h.title, marked(h)))
+            .collect::<Vec<_>>()
+    );
+}

@@ -1,0 +1,120 @@
+//! Words that stand for several terms: a misspelling (`micrsoft`) for the indexed words within
+//! one or two edits, a prefix (`kemitra*`) for the indexed words it begins. The terms are found
+//! in the term dictionary of the unstemmed field with tantivy's Levenshtein and prefix automata
+//! when the search runs (building a query sees no index), and each is scored by BM25 like a
+//! typed word; the terms found are kept for highlighting.
+
+use std::sync::{Arc, Mutex};
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, Weight,
+};
+use tantivy::schema::Field;
+use tantivy::Term;
+
+use super::bm25::Bm25TermQuery;
+
+/// How a word is expanded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Expansion {
+    /// Indexed words within `edits` edits (a swap of two letters is one), but the word itself;
+    /// their matches weigh `weight` where the word itself is in the index too (so that it ranks
+    /// first), and as much as the word where it is not (a plain misspelling).
+    Typo {
+        /// Edits allowed.
+        edits: u8,
+        /// Weight of the misspellings' matches where the word is found as typed.
+        weight: f32,
+    },
+    /// Indexed words that begin with the word (the word itself too).
+    Prefix,
+}
+
+/// At most this many terms stand for one word: the most frequent ones.
+const MAX_TERMS: usize = 30;
+
+/// The terms each expanded word of a query stood for, once it ran.
+pub type Expanded = Arc<Mutex<Vec<String>>>;
+
+/// A word expanded into the indexed terms it stands for, in one field.
+#[derive(Debug, Clone)]
+pub struct ExpandedWord {
+    field: Field,
+    word: String,
+    expansion: Expansion,
+    found: Expanded,
+}
+
+impl ExpandedWord {
+    /// `word` (already lower-cased and folded as `field` indexes it), expanded in `field`; the
+    /// terms found are added to `found`.
+    pub fn new(field: Field, word: &str, expansion: Expansion, found: Expanded) -> Self {
+        ExpandedWord {
+            field,
+            word: word.to_string(),
+            expansion,
+            found,
+        }
+    }
+
+    /// The indexed terms the word stands for, most frequent first.
+    fn terms(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<String>> {
+        let term = Term::from_field_text(self.field, &self.word);
+        let query = match self.expansion {
+            Expansion::Typo { edits, .. } => FuzzyTermQuery::new(term, edits, true),
+            Expansion::Prefix => FuzzyTermQuery::new_prefix(term, 0, false),
+        };
+        let mut counts: std::collections::HashMap<String, u64> = Default::default();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field)?;
+            let mut stream = inverted.terms().search(query.automaton()?).into_stream()?;
+            while stream.advance() {
+                let Ok(text) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if matches!(self.expansion, Expansion::Typo { .. }) && text == self.word {
+                    continue;
+                }
+                *counts.entry(text.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut terms: Vec<(String, u64)> = counts.into_iter().collect();
+        terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        terms.truncate(MAX_TERMS);
+        Ok(terms.into_iter().map(|(t, _)| t).collect())
+    }
+}
+
+impl Query for ExpandedWord {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let (terms, weight) = match scoring.searcher() {
+            Some(searcher) => {
+                let weight = match self.expansion {
+                    Expansion::Typo { weight, .. } => {
+                        let word = Term::from_field_text(self.field, &self.word);
+                        if searcher.doc_freq(&word)? > 0 {
+                            weight
+                        } else {
+                            1.0
+                        }
+                    }
+                    Expansion::Prefix => 1.0,
+                };
+                (self.terms(searcher)?, weight)
+            }
+            None => (Vec::new(), 1.0),
+        };
+        if let Ok(mut found) = self.found.lock() {
+            found.extend(terms.iter().cloned());
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .map(|t| {
+                let term = Term::from_field_text(self.field, &t);
+                let query = BoostQuery::new(Box::new(Bm25TermQuery::new(term)), weight);
+                (Occur::Should, Box::new(query) as Box<dyn Query>)
+            })
+            .collect();
+        BooleanQuery::new(clauses).weight(scoring)
+    }
+}
