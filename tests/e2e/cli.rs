@@ -133,8 +133,14 @@ fn json_hits_keep_the_contract_and_highlights_cover_matching_words() {
                 );
                 let word: String = chars[from..to].iter().collect();
                 let stems = tokens(&mut hit_analyzer, &word);
+                // A match of the word or its stem, or of a spelling within typo tolerance.
+                let near = query.split_whitespace().any(|q| {
+                    let (q, w) = (q.to_lowercase(), word.to_lowercase());
+                    q.chars().count() >= 5
+                        && edits(&q, &w) <= if q.chars().count() >= 9 { 2 } else { 1 }
+                });
                 assert!(
-                    stems.iter().any(|t| query_terms.contains(&t.text)),
+                    near || stems.iter().any(|t| query_terms.contains(&t.text)),
                     "{query}: highlighted {word:?} does not match"
                 );
             }
@@ -495,4 +501,28 @@ fn huge_limits_and_offsets_are_answered() {
         .code(0)
         .json();
     assert!(none.hits.is_empty());
+}
+
+/// Levenshtein distance with a swap of neighbours counting one (optimal string alignment).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }

@@ -234,7 +234,12 @@ fn run_on(s: &Sandbox, index: &str, args: &[&str]) -> Run {
 
 /// `warta search … --json` on an index, which must answer (exit 0 or 1) with the contract.
 fn search(s: &Sandbox, index: &str, query: &str, limit: &str) -> (SearchJson, Value) {
-    let run = run_on(s, index, &["search", query, "--json", "--limit", limit]);
+    // Serial words (`kode9…`) differ by a letter: spelt exactly, not within typo tolerance.
+    let run = run_on(
+        s,
+        index,
+        &["search", query, "--json", "--exact", "--limit", limit],
+    );
     assert!(
         run.code == 0 || run.code == 1,
         "search {query:?} in {index}: exit {}: {}",
