@@ -250,13 +250,13 @@ def time_process(argv, shell=False, first_lines=None):
 
 def whole_process_latency(make_cmd, queries, reps, budget_s, first_lines=None):
     """p50/p95 (ms) over every run of every query; each query runs once to warm up, then
-    `reps` times or until it has taken `budget_s` seconds (at least 3 runs)."""
+    `reps` times or until it has taken `budget_s` seconds (at least 3 runs, or `reps`)."""
     samples, cpu_samples, per_query = [], [], []
     for kind, query in queries:
         argv, shell = make_cmd(query)
         time_process(argv, shell, first_lines)
         runs, cpus, spent = [], [], 0.0
-        while len(runs) < reps and (len(runs) < 3 or spent < budget_s * 1000):
+        while len(runs) < reps and (len(runs) < min(3, reps) or spent < budget_s * 1000):
             ms, cpu = time_process(argv, shell, first_lines)
             runs.append(ms)
             cpus.append(cpu)
@@ -325,10 +325,14 @@ class Runner:
                     while fh.read(1 << 20):
                         pass
             for engine in self.args.engines:
+                if self.args.queries_only and engine != "rg" and not os.path.exists(
+                        os.path.join(self.results, f"{corpus}.{engine}.json")):
+                    self.log(f"{corpus}: {engine}: nothing to reuse; skipped")
+                    continue
                 if corpus == "1m" and engine == "xapian" and not self.args.xapian_1m:
                     self.save(corpus, engine, desc, raw, len(files), {
-                        "skipped": "skipped: Xapian built 100K in ~535 s here, so 1M takes "
-                                   "~1.5-2 h (run with --xapian-1m to measure)"})
+                        "skipped": "skipped: Xapian took 535-1,580 s at 100K on this "
+                                   "machine, so 1M would take 1.5-4.5 h (--xapian-1m runs it)"})
                     continue
                 self.log(f"{corpus}: {engine}")
                 started = time.time()
@@ -352,6 +356,21 @@ class Runner:
         with open(os.path.join(self.results, f"{corpus}.{engine}.json"), "w") as f:
             json.dump(result, f, indent=1)
 
+    def reused(self, corpus, engine):
+        """With --queries-only, the saved build figures of an index that is still on disk."""
+        if not self.args.queries_only:
+            return None
+        path = os.path.join(self.results, f"{corpus}.{engine}.json")
+        if not os.path.exists(path):
+            raise RuntimeError("--queries-only: no saved result to reuse")
+        with open(path) as f:
+            old = json.load(f)
+        keep = ("docs", "build_s", "rss_mib", "index_bytes", "threads", "files_failed",
+                "files_skipped", "reindex_s", "reindex_unchanged", "note", "na", "skipped")
+        r = {k: old[k] for k in keep if k in old}
+        r["queries_only"] = f"build figures from {old.get('when')}, queries re-measured"
+        return r
+
     def index_dir(self, corpus, engine):
         return os.path.join(self.indexes, f"{corpus}.{engine}")
 
@@ -363,21 +382,11 @@ class Runner:
 
     def bench_warta(self, corpus, paths):
         idx = self.index_dir(corpus, "warta")
-        shutil.rmtree(idx, ignore_errors=True)
-        argv = [self.warta, "--index", idx, "index", "--json", "--quiet", *paths]
-        secs, rss, out, err = self.timed(argv)
-        report = json.loads(out) if out.strip() else {}
-        docs = report.get("added", 0)
-        if docs == 0:
-            return {"na": "n/a (format unsupported)", "build_s": secs, "detail": err[-300:]}
-        r = {"docs": docs, "build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(idx),
-             "threads": os.cpu_count(), "files_failed": report.get("failed"),
-             "files_skipped": report.get("skipped")}
-        secs2, rss2, out2, _ = self.timed([self.warta, "--index", idx, "index", "--json",
-                                           "--quiet", *paths])
-        report2 = json.loads(out2)
-        r["reindex_s"] = secs2
-        r["reindex_unchanged"] = report2.get("unchanged")
+        r = self.reused(corpus, "warta")
+        if r is None:
+            r = self.build_warta(idx, paths)
+        if "na" in r:
+            return r
         r["whole"] = self.whole(lambda q: ([self.warta, "--index", idx, "search", "--limit",
                                             "10", "--color", "never", q], False))
         bench = subprocess.run(["cargo", "bench", "-q", "--bench", "search", "--", "--index",
@@ -393,13 +402,32 @@ class Runner:
             r["inproc"] = {"error": bench.stderr[-300:]}
         return r
 
+    def build_warta(self, idx, paths):
+        shutil.rmtree(idx, ignore_errors=True)
+        argv = [self.warta, "--index", idx, "index", "--json", "--quiet", *paths]
+        secs, rss, out, err = self.timed(argv)
+        report = json.loads(out) if out.strip() else {}
+        docs = report.get("added", 0)
+        if docs == 0:
+            return {"na": "n/a (format unsupported)", "build_s": secs, "detail": err[-300:]}
+        r = {"docs": docs, "build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(idx),
+             "threads": os.cpu_count(), "files_failed": report.get("failed"),
+             "files_skipped": report.get("skipped")}
+        secs2, _, out2, _ = self.timed([self.warta, "--index", idx, "index", "--json",
+                                        "--quiet", *paths])
+        r["reindex_s"] = secs2
+        r["reindex_unchanged"] = json.loads(out2).get("unchanged")
+        return r
+
     def bench_fts5(self, corpus, paths):
         db = self.index_dir(corpus, "fts5") + ".db"
-        secs, rss, _, _ = self.timed([self.python, __file__, "_build-fts5", db, *paths])
+        r = self.reused(corpus, "fts5")
+        if r is None:
+            secs, rss, _, _ = self.timed([self.python, __file__, "_build-fts5", db, *paths])
+            r = {"build_s": secs, "rss_mib": rss, "index_bytes": os.path.getsize(db),
+                 "threads": 1}
         con = sqlite3.connect(db)
-        docs = con.execute("SELECT count(*) FROM docs").fetchone()[0]
-        r = {"docs": docs, "build_s": secs, "rss_mib": rss, "index_bytes": os.path.getsize(db),
-             "threads": 1}
+        r["docs"] = con.execute("SELECT count(*) FROM docs").fetchone()[0]
         sqlite = shutil.which("sqlite3")
         r["whole"] = self.whole(lambda q: ([sqlite, "-readonly", db, sqlite_sql(q)], False))
         # In process: the same statement through python3's sqlite3 module, with snippet().
@@ -416,18 +444,20 @@ class Runner:
 
     def bench_tantivy(self, corpus, paths):
         idx = self.index_dir(corpus, "tantivy")
-        shutil.rmtree(idx, ignore_errors=True)
-        os.makedirs(idx)
-        with open(os.path.join(idx, "meta.json"), "w") as f:
-            json.dump(TANTIVY_META, f)
         tantivy = self.tool("tantivy")
-        cmd = (f"{shlex.quote(self.python)} {shlex.quote(__file__)} _to-json "
-               + " ".join(shlex.quote(p) for p in paths)
-               + f" | {shlex.quote(tantivy)} index -i {shlex.quote(idx)} -t 1")
-        secs, rss, _, _ = self.timed(cmd, shell=True)
-        r = {"build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(idx), "threads": 1,
-             "note": "txt→JSON conversion included; search prints hits unranked, "
-                     "timed to the 10th line"}
+        r = self.reused(corpus, "tantivy")
+        if r is None:
+            shutil.rmtree(idx, ignore_errors=True)
+            os.makedirs(idx)
+            with open(os.path.join(idx, "meta.json"), "w") as f:
+                json.dump(TANTIVY_META, f)
+            cmd = (f"{shlex.quote(self.python)} {shlex.quote(__file__)} _to-json "
+                   + " ".join(shlex.quote(p) for p in paths)
+                   + f" | {shlex.quote(tantivy)} index -i {shlex.quote(idx)} -t 1")
+            secs, rss, _, _ = self.timed(cmd, shell=True)
+            r = {"build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(idx), "threads": 1,
+                 "note": "txt→JSON conversion included; search prints hits unranked, "
+                         "timed to the 10th line"}
         r["whole"] = self.whole(lambda q: ([tantivy, "search", "-i", idx, "-q", q], False),
                                 first_lines=10)
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as qf:
@@ -451,9 +481,12 @@ class Runner:
 
     def bench_xapian(self, corpus, paths):
         db = self.index_dir(corpus, "xapian")
-        shutil.rmtree(db, ignore_errors=True)
-        secs, rss, _, _ = self.timed(["/usr/bin/python3", __file__, "_build-xapian", db, *paths])
-        r = {"build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(db), "threads": 1}
+        r = self.reused(corpus, "xapian")
+        if r is None:
+            shutil.rmtree(db, ignore_errors=True)
+            secs, rss, _, _ = self.timed(["/usr/bin/python3", __file__, "_build-xapian", db,
+                                          *paths])
+            r = {"build_s": secs, "rss_mib": rss, "index_bytes": dir_bytes(db), "threads": 1}
         quest = shutil.which("quest") or "quest"
         r["whole"] = self.whole(lambda q: ([quest, "-d", db, "-m", "10", "-s", "english", q],
                                            False))
@@ -554,6 +587,8 @@ def render(results_dir, corpora_order):
             notes.append("in-process: " + inproc["note"])
         if r.get("threads"):
             notes.append(f"{r['threads']} thread{'s' if r['threads'] > 1 else ''}")
+        if r.get("queries_only"):
+            notes.append(r["queries_only"])
         notes.append(f"load {r.get('load_before', '?')}→{r.get('load_after', '?')}")
         ratio = r["index_bytes"] / r["raw_bytes"] if r.get("index_bytes") else None
         out.append("| " + " | ".join([
@@ -594,7 +629,7 @@ def targets(rows):
             other = get(c, e, "build_s")
             if other:
                 row(f"build ≥ {need}× faster than {ENGINE_LABELS[e]}", c,
-                    f"{b:.1f} s vs {other:.1f} s = {other / b:.2f}×", other / b >= need)
+                    f"{b:.1f} s vs {other:.1f} s: {other / b:.2f}× as fast", other / b >= need)
         if w.get("reindex_s") is not None:
             row("no-change re-index ≤ 1/10 of the build", c,
                 f"{w['reindex_s']:.2f} s / {b:.1f} s = 1/{b / w['reindex_s']:.0f}",
@@ -606,13 +641,13 @@ def targets(rows):
             other = get(c, e, "whole", "p50_ms")
             if p50 and other:
                 row(f"whole-process search p50 {what}", c,
-                    f"{p50:.1f} ms vs {other:.1f} ms = 1/{other / p50:.2f}",
+                    f"{p50:.1f} vs {other:.1f} ms: warta takes {p50 / other:.2f}× its time",
                     p50 * factor <= other)
             cpu, other_cpu = get(c, "warta", "whole", "cpu_p50_ms"), get(c, e, "whole",
                                                                         "cpu_p50_ms")
             if cpu and other_cpu:
                 row(f"the same in CPU time (user + sys) {what}", c,
-                    f"{cpu:.1f} ms vs {other_cpu:.1f} ms = 1/{other_cpu / cpu:.2f}",
+                    f"{cpu:.1f} vs {other_cpu:.1f} ms: warta takes {cpu / other_cpu:.2f}× its time",
                     cpu * factor <= other_cpu)
         ip = get(c, "warta", "inproc", "p50_ms")
         if ip is not None:
@@ -654,6 +689,9 @@ def main():
     parser.add_argument("--rg-budget", type=float, default=20.0)
     parser.add_argument("--inproc-reps", type=int, default=20)
     parser.add_argument("--xapian-1m", action="store_true", help="also build Xapian at 1M")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="reuse the indexes and build figures of an earlier run; "
+                             "measure query latency again")
     parser.add_argument("--out", help="write the Markdown table of all results here")
     parser.add_argument("--render-only", action="store_true", help="only write the table")
     args = parser.parse_args()
