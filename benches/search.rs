@@ -3,23 +3,28 @@
 //!
 //! ```sh
 //! cargo bench --bench search -- --index DIR [--queries benches/queries.txt] [--reps 20] [--json]
+//! cargo bench --bench search -- --index DIR --newsdesk
 //! ```
 //!
 //! Prints p50/p95 per query kind and overall, in microseconds; `--json` prints one object
-//! for scripts (benches/compare.py). No criterion: a plain main (`harness = false`).
+//! for scripts (benches/compare.py). `--newsdesk` instead times every query twice in turn,
+//! plain (no story collapse, no facets) and as a news desk searches (collapse and the three
+//! facets), and prints both p50s and their ratio. No criterion: a plain main
+//! (`harness = false`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use warta::search::{Engine, SearchOptions};
+use warta::search::{Engine, Facet, SearchOptions};
 
 struct Args {
     index: PathBuf,
     queries: PathBuf,
     reps: usize,
     json: bool,
+    newsdesk: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -28,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
         queries: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries.txt")),
         reps: 20,
         json: false,
+        newsdesk: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -41,6 +47,7 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--reps needs a number")?
             }
             "--json" => args.json = true,
+            "--newsdesk" => args.newsdesk = true,
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => return Err(format!("unknown argument {other:?}")),
@@ -82,6 +89,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.newsdesk {
+        return match newsdesk(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("search bench: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let run = || -> Result<(), String> {
         let queries = read_queries(&args.queries)?;
         let opened = Instant::now();
@@ -166,4 +182,54 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Plain search against collapse + facets, each query timed both ways in turn.
+fn newsdesk(args: &Args) -> Result<(), String> {
+    let queries = read_queries(&args.queries)?;
+    let engine = Engine::open(&args.index).map_err(|e| e.to_string())?;
+    let plain: Vec<SearchOptions> = queries
+        .iter()
+        .map(|(_, q)| {
+            let mut o = SearchOptions::new(q.as_str());
+            o.collapse = false;
+            o
+        })
+        .collect();
+    let desk: Vec<SearchOptions> = queries
+        .iter()
+        .map(|(_, q)| {
+            let mut o = SearchOptions::new(q.as_str());
+            o.collapse = true;
+            o.facets = vec![Facet::Source, Facet::Lang, Facet::Year];
+            o
+        })
+        .collect();
+    for o in plain.iter().chain(&desk) {
+        engine.search(o).map_err(|e| e.to_string())?;
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..args.reps {
+        for (p, d) in plain.iter().zip(&desk) {
+            for (options, times) in [(p, &mut a), (d, &mut b)] {
+                let started = Instant::now();
+                std::hint::black_box(engine.search(options).map_err(|e| e.to_string())?);
+                times.push(started.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+    }
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (pa, pb) = (percentile(&a, 50.0), percentile(&b, 50.0));
+    println!("{} searches each way", a.len());
+    println!(
+        "plain                   p50 {pa:>8.0} µs  p95 {:>8.0} µs",
+        percentile(&a, 95.0)
+    );
+    println!(
+        "collapse + 3 facets     p50 {pb:>8.0} µs  p95 {:>8.0} µs",
+        percentile(&b, 95.0)
+    );
+    println!("ratio p50 {:.2}", pb / pa);
+    Ok(())
 }
