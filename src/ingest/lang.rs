@@ -33,8 +33,10 @@ const INDONESIAN_MARKERS: &[&str] = &[
     "yang", "dan", "dengan", "untuk", "dari", "ini", "itu", "tidak", "akan", "pada", "dalam",
     "juga", "adalah", "oleh", "telah", "sebagai", "bahwa", "kepada",
 ];
-/// Distinct markers of one language, with at most one of the other, that settle it.
+/// Distinct markers of one language, with at most one of the other, that settle it...
 const CLEAR_MARKERS: usize = 6;
+/// ...or this many, when the other has none (short Indonesian news has 4-5).
+const CLEAR_MARKERS_ALONE: usize = 4;
 
 fn clearly_en_or_id(text: &str) -> Option<&'static str> {
     let mut en = [false; ENGLISH_MARKERS.len()];
@@ -48,9 +50,9 @@ fn clearly_en_or_id(text: &str) -> Option<&'static str> {
     }
     let en = en.iter().filter(|&&b| b).count();
     let id = id.iter().filter(|&&b| b).count();
-    if en >= CLEAR_MARKERS && id <= 1 {
+    if (en >= CLEAR_MARKERS && id <= 1) || (en >= CLEAR_MARKERS_ALONE && id == 0) {
         Some(ENGLISH)
-    } else if id >= CLEAR_MARKERS && en <= 1 {
+    } else if (id >= CLEAR_MARKERS && en <= 1) || (id >= CLEAR_MARKERS_ALONE && en == 0) {
         Some(INDONESIAN)
     } else {
         None

@@ -5,7 +5,8 @@
 //! small cache answers most lookups, and stemming otherwise costs six times the tokenizing
 //! (PERFORMANCE.md). Each analyzer clone (one per indexing thread) has its own cache.
 
-use std::collections::HashMap;
+// FxHash: the stem cache hashes short words on every token; no untrusted-key concern.
+use rustc_hash::FxHashMap as HashMap;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
@@ -132,7 +133,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             stemmer: self.stemmer,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             inner,
         }
     }
