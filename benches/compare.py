@@ -297,10 +297,11 @@ class Runner:
             cmd += ["bash", "-o", "pipefail", "-c", argv] if shell else argv
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                text=True)
-            fields = tf.read().split("\n")
-            last = [line for line in fields if line.strip()][-1].split()
-            if p.returncode not in (0, 1):
-                raise RuntimeError(f"{argv!r} failed ({p.returncode}): {p.stderr[-2000:]}")
+            lines = [line for line in tf.read().split("\n") if line.strip()]
+            if p.returncode not in (0, 1) or not lines:
+                raise RuntimeError(f"failed (exit {p.returncode}; time: {lines[:1]}): "
+                                   f"{p.stderr[-300:]}")
+            last = lines[-1].split()
             return float(last[0]), int(last[1]) / 1024.0, p.stdout, p.stderr
 
     def tool(self, name):
