@@ -88,8 +88,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// The story id an article starts with when it repeats no other: its own id as a number.
 pub fn own_story(article_id: &str) -> u64 {
-    u64::from_str_radix(article_id, 16)
-        .unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(article_id.as_bytes()))
+    crate::schema::id_key(article_id)
 }
 
 /// The stories known so far, by band, to assign new articles to.

@@ -4,7 +4,7 @@
 //! when the search runs (building a query sees no index), and each is scored by BM25 like a
 //! typed word; the terms found are kept for highlighting.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, Weight,
@@ -43,6 +43,9 @@ pub struct ExpandedWord {
     word: String,
     expansion: Expansion,
     found: Expanded,
+    /// The terms and their weight, worked out once: one search asks for the weight several
+    /// times (ranking, widening for story collapse, facets), and each dictionary scan costs.
+    resolved: Arc<OnceLock<(Vec<String>, f32)>>,
 }
 
 impl ExpandedWord {
@@ -54,6 +57,7 @@ impl ExpandedWord {
             word: word.to_string(),
             expansion,
             found,
+            resolved: Arc::default(),
         }
     }
 
@@ -87,8 +91,9 @@ impl ExpandedWord {
 
 impl Query for ExpandedWord {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let (terms, weight) = match scoring.searcher() {
-            Some(searcher) => {
+        let resolved = match (self.resolved.get(), scoring.searcher()) {
+            (Some(resolved), _) => Some(resolved.clone()),
+            (None, Some(searcher)) => {
                 let weight = match self.expansion {
                     Expansion::Typo { weight, .. } => {
                         let word = Term::from_field_text(self.field, &self.word);
@@ -100,13 +105,17 @@ impl Query for ExpandedWord {
                     }
                     Expansion::Prefix => 1.0,
                 };
-                (self.terms(searcher)?, weight)
+                let resolved = (self.terms(searcher)?, weight);
+                if self.resolved.set(resolved.clone()).is_ok() {
+                    if let Ok(mut found) = self.found.lock() {
+                        found.extend(resolved.0.iter().cloned());
+                    }
+                }
+                Some(resolved)
             }
-            None => (Vec::new(), 1.0),
+            (None, None) => None,
         };
-        if let Ok(mut found) = self.found.lock() {
-            found.extend(terms.iter().cloned());
-        }
+        let (terms, weight) = resolved.unwrap_or_else(|| (Vec::new(), 1.0));
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
             .map(|t| {

@@ -96,6 +96,8 @@ pub struct Fields {
     pub story: Field,
     /// Hash of the headline (fast), to find re-publications under the same headline.
     pub title_hash: Field,
+    /// The article id as a number (fast), to order equal scores the same way in every index.
+    pub id_key: Field,
     /// Stemmed fields per language: English, Indonesian, and the unstemmed fallback.
     pub langs: [LangFields; 3],
     /// The combined text unstemmed (frequencies only), so exact matches outrank stemmed ones.
@@ -177,8 +179,14 @@ pub fn build_schema() -> (Schema, Fields) {
         simhash: b.add_u64_field("simhash", NumericOptions::default() | FAST),
         story: b.add_u64_field("story", NumericOptions::default() | INDEXED | FAST),
         title_hash: b.add_u64_field("title_hash", NumericOptions::default() | FAST),
+        id_key: b.add_u64_field("id_key", NumericOptions::default() | FAST),
     };
     (b.build(), fields)
+}
+
+/// An article id (16 hex digits) as a number.
+pub fn id_key(id: &str) -> u64 {
+    u64::from_str_radix(id, 16).unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
 }
 
 /// Whether `dir` holds a tantivy index.
@@ -240,6 +248,7 @@ impl Fields {
         doc.add_u64(self.story, story.story);
         doc.add_u64(self.title_hash, story.title_hash);
         doc.add_text(self.id, &article.id);
+        doc.add_u64(self.id_key, id_key(&article.id));
         doc.add_text(self.path, &article.path);
         doc.add_text(self.file, &stamp.key);
         doc.add_u64(self.hash, stamp.hash);
