@@ -98,9 +98,17 @@ fn unescape(cell: &str, delimiter: u8) -> String {
             Some('r') => {
                 chars.next();
             }
-            Some('\\') => {
+            // In TSV an escaped backslash; in CSV exports such as AG News a doubled backslash
+            // is one more line break.
+            Some('\\') if delimiter == b'\t' => {
                 chars.next();
                 out.push('\\');
+            }
+            Some('\\') => {
+                while chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                out.push(' ');
             }
             Some('t') if delimiter == b'\t' => {
                 chars.next();
@@ -124,7 +132,8 @@ mod tests {
     #[test]
     fn backslash_line_breaks_become_whitespace() {
         assert_eq!(unescape(r"a second\team\nof", b','), "a second team\nof");
-        assert_eq!(unescape(r"C:\\dir", b','), r"C:\dir");
+        assert_eq!(unescape(r"Close\\Microsoft", b','), "Close Microsoft");
+        assert_eq!(unescape(r"C:\\dir", b'\t'), r"C:\dir");
         assert_eq!(unescape(r"a\tb", b'\t'), "a b");
         assert_eq!(unescape(r"US\$10, \ x\", b','), "US$10,  x");
         assert_eq!(unescape(r"1\2", b','), r"1\2");

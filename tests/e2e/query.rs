@@ -99,10 +99,9 @@ fn every_form_of_the_query_language() {
     assert_eq!(set(q("published:[2024-01-01 TO 2024-12-31]")), ["a", "b"]);
     assert_eq!(set(q("published:2025")), ["c", "d"]);
     assert_eq!(set(q("published:<2024")), ["e"]);
-    // d's "micrsoft" is one edit from the word, so typo tolerance finds it too.
-    assert_eq!(set(q("microsoft published:>=2024-06-01")), ["b", "c", "d"]);
-    let exact = found(&s, "microsoft published:>=2024-06-01", &["--exact"]);
-    assert_eq!(set(exact), ["b", "c"]);
+    // d's "micrsoft" is one edit away, but "microsoft" is common here (3 articles), so its
+    // misspellings are not looked for.
+    assert_eq!(set(q("microsoft published:>=2024-06-01")), ["b", "c"]);
     // Prefixes.
     assert_eq!(q("kemitra*"), ["c"]);
     assert_eq!(set(q("wind* OR print*")), ["e"]);
