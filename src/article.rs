@@ -6,8 +6,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-/// A news article as read from a file (or one record of a multi-article file).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A news article as read from a file (or one record of a multi-article file). The parsers
+/// start from `Article::default()` and fill in what the input says.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Article {
     /// Stable id: the same file (and record) always gets the same id.
     pub id: String,

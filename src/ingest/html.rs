@@ -96,7 +96,7 @@ const BOILERPLATE_MARKS: &[&str] = &[
 /// Reads a web page.
 pub(super) fn parse_html(text: &str) -> Article {
     let doc = Html::parse_document(text);
-    let mut article = txt::empty_article();
+    let mut article = Article::default();
     let meta = MetaTags::read(&doc);
     let ld = json_ld(&doc);
 
@@ -387,7 +387,7 @@ fn text_blocks(root: ElementRef<'_>) -> Vec<Block> {
                         skipping = Some(node.id());
                     }
                     Node::Element(el) if BLOCK_TAGS.contains(&el.name()) => {
-                        flush(&mut current, &mut blocks, heading_depth > 0);
+                        txt::push_block(&mut current, &mut blocks, heading_depth > 0);
                         if is_heading(el.name()) {
                             heading_depth += 1;
                         }
@@ -405,7 +405,7 @@ fn text_blocks(root: ElementRef<'_>) -> Vec<Block> {
                 }
                 if let Node::Element(el) = node.value() {
                     if BLOCK_TAGS.contains(&el.name()) {
-                        flush(&mut current, &mut blocks, heading_depth > 0);
+                        txt::push_block(&mut current, &mut blocks, heading_depth > 0);
                         if is_heading(el.name()) {
                             heading_depth = heading_depth.saturating_sub(1);
                         }
@@ -414,20 +414,12 @@ fn text_blocks(root: ElementRef<'_>) -> Vec<Block> {
             }
         }
     }
-    flush(&mut current, &mut blocks, false);
+    txt::push_block(&mut current, &mut blocks, false);
     blocks
 }
 
 fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-}
-
-fn flush(current: &mut String, blocks: &mut Vec<Block>, heading: bool) {
-    let text = squash_spaces(current);
-    current.clear();
-    if !text.is_empty() {
-        blocks.push(Block { text, heading });
-    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES;
     let mut warnings = Vec::new();
-    let mut article = txt::empty_article();
+    let mut article = Article::default();
     let mut blocks = Vec::new();
     let mut current = String::new();
     let mut heading: Option<HeadingLevel> = None;
@@ -41,7 +41,7 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
                 }
             }
             Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut current, &mut blocks, false);
+                txt::push_block(&mut current, &mut blocks, false);
                 heading = Some(level);
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -78,7 +78,7 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
                 | TagEnd::TableRow
                 | TagEnd::TableHead
                 | TagEnd::FootnoteDefinition,
-            ) => flush(&mut current, &mut blocks, false),
+            ) => txt::push_block(&mut current, &mut blocks, false),
             Event::Text(t) | Event::Code(t) if hidden == 0 => current.push_str(&t),
             Event::End(TagEnd::TableCell) | Event::SoftBreak | Event::HardBreak => {
                 current.push(' ')
@@ -86,7 +86,7 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
             _ => {}
         }
     }
-    flush(&mut current, &mut blocks, false);
+    txt::push_block(&mut current, &mut blocks, false);
     // Front matter that gave a lede (a `description`) keeps it; the Markdown is the body, and
     // text from the front matter only stands in when there is no Markdown.
     let from_front_matter = std::mem::take(&mut article.body);
@@ -98,14 +98,6 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
     }
     txt::fill_blocks(&mut article, blocks);
     (article, warnings)
-}
-
-fn flush(current: &mut String, blocks: &mut Vec<Block>, heading: bool) {
-    let text = squash_spaces(current);
-    current.clear();
-    if !text.is_empty() {
-        blocks.push(Block { text, heading });
-    }
 }
 
 /// Front matter as a map of fields; `None` when it is empty.

@@ -314,7 +314,7 @@ fn is_blank(value: &Value) -> bool {
 /// Reads a record into an article (id and path left for the caller). Fields that are missing
 /// stay empty; a record with no recognised field at all is `None`.
 pub fn article(record: &Map<String, Value>, map: &FieldMap) -> Option<Article> {
-    let mut article = txt::empty_article();
+    let mut article = Article::default();
     let keys = normalised_keys(record);
     let mut used = Vec::new();
     let mut body = None;

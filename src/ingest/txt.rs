@@ -28,7 +28,7 @@ const MAX_LINK_CHARS: usize = 160;
 
 /// Parses a `.txt` article. Id and path are left empty for the caller to fill in.
 pub fn parse_txt(text: &str) -> Article {
-    let mut article = empty_article();
+    let mut article = Article::default();
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     let mut i = 0;
 
@@ -104,6 +104,16 @@ pub(super) struct Block {
     pub heading: bool,
 }
 
+/// Ends the block being gathered in `current`: its text, whitespace collapsed, becomes a block
+/// (unless empty) and `current` is cleared for the next.
+pub(super) fn push_block(current: &mut String, blocks: &mut Vec<Block>, heading: bool) {
+    let text = squash_spaces(current);
+    current.clear();
+    if !text.is_empty() {
+        blocks.push(Block { text, heading });
+    }
+}
+
 /// Fills lede, body and headings from blocks whose headings the document marked: trailing
 /// boilerplate is cut and the first paragraph is the lede.
 pub(super) fn fill_blocks(article: &mut Article, mut blocks: Vec<Block>) {
@@ -148,24 +158,6 @@ pub(super) fn field_paragraphs(text: &str) -> Vec<String> {
         units.push(current);
     }
     units
-}
-
-/// An empty article, for the parsers to fill.
-pub(super) fn empty_article() -> Article {
-    Article {
-        id: String::new(),
-        path: String::new(),
-        title: String::new(),
-        lede: String::new(),
-        body: String::new(),
-        headings: Vec::new(),
-        url: None,
-        source: None,
-        author: None,
-        published: None,
-        lang: String::new(),
-        tags: Vec::new(),
-    }
 }
 
 /// One block of lines; lines of the seed layout that are a paragraph each stay separate
