@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tantivy::{DocSet, Index, IndexWriter, Searcher, Term, TERMINATED};
+use tantivy::{Index, IndexWriter, Searcher, Term};
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
@@ -511,32 +511,4 @@ fn load_indexed(
         }
     }
     Ok(out)
-}
-
-/// Ids of every live document, sorted (for tests that compare two indexes).
-pub fn all_ids(index_dir: &Path) -> Result<Vec<String>> {
-    let (index, fields) = schema::open_index(index_dir)?;
-    let searcher = index.reader()?.searcher();
-    let mut ids = Vec::new();
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let inverted = segment.inverted_index(fields.id)?;
-        let mut terms = inverted.terms().stream()?;
-        while terms.advance() {
-            let term_info = terms.value().clone();
-            let mut postings = inverted.read_postings_from_terminfo(
-                &term_info,
-                tantivy::schema::IndexRecordOption::Basic,
-            )?;
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if segment.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
-                    ids.push(String::from_utf8_lossy(terms.key()).into_owned());
-                }
-                doc = postings.advance();
-            }
-        }
-        let _ = ord;
-    }
-    ids.sort();
-    Ok(ids)
 }

@@ -39,9 +39,7 @@ pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result
 /// Facet counts after the hits: `source: a 12, b 3`, most first.
 pub fn write_facets(out: &mut impl Write, facets: &FacetCounts, style: Style) -> io::Result<()> {
     for (n, (facet, counts)) in facets.iter().enumerate() {
-        let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
-        sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let list: Vec<String> = sorted
+        let list: Vec<String> = most_first(counts)
             .iter()
             .map(|(value, n)| format!("{} {n}", sanitize(value)))
             .collect();
@@ -57,9 +55,7 @@ pub fn write_counts(
     out: &mut impl Write,
     counts: &std::collections::BTreeMap<String, u64>,
 ) -> io::Result<()> {
-    let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    for (value, n) in sorted {
+    for (value, n) in most_first(counts) {
         writeln!(out, "{n}\t{}", sanitize(value))?;
     }
     Ok(())
@@ -188,11 +184,17 @@ pub fn write_article(out: &mut impl Write, a: &Article, style: Style) -> io::Res
     Ok(())
 }
 
+/// Counts, the largest first (ties by value), as every count list here is shown.
+fn most_first(counts: &std::collections::BTreeMap<String, u64>) -> Vec<(&String, &u64)> {
+    let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    sorted
+}
+
 /// Writes index statistics.
 pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<()> {
     let counts = |map: &std::collections::BTreeMap<String, u64>, top: usize| {
-        let mut v: Vec<_> = map.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let v = most_first(map);
         let mut text: Vec<String> = v
             .iter()
             .take(top)

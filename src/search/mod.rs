@@ -597,28 +597,22 @@ impl Engine {
             index_dir: self.dir.clone(),
             ..Stats::default()
         };
-        let name = |f| self.index.schema().get_field_name(f).to_string();
-        let mut text = String::new();
+        // Languages and sources are facets of the whole index; the date span is read here.
+        let collector = facets::FacetCollector::new(
+            &[Facet::Lang, Facet::Source],
+            &self.fields,
+            &self.index.schema(),
+        );
+        let mut counts = searcher.search(&tantivy::query::AllQuery, &collector)?;
+        stats.languages = counts.remove(&Facet::Lang).unwrap_or_default();
+        stats.sources = counts.remove(&Facet::Source).unwrap_or_default();
+        stats.documents = searcher.num_docs();
         let (mut oldest, mut newest): (Option<i64>, Option<i64>) = (None, None);
         for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            let langs = fast.str(&name(self.fields.lang))?;
-            let sources = fast.str(&name(self.fields.source_key))?;
-            let dates = fast.date(&name(self.fields.published))?;
+            let dates = segment
+                .fast_fields()
+                .date(&self.field_name(self.fields.published))?;
             for doc in segment.doc_ids_alive() {
-                stats.documents += 1;
-                for (column, counts) in [
-                    (&langs, &mut stats.languages),
-                    (&sources, &mut stats.sources),
-                ] {
-                    if let Some(column) = column {
-                        if let Some(ord) = column.term_ords(doc).next() {
-                            text.clear();
-                            column.ord_to_str(ord, &mut text)?;
-                            *counts.entry(text.clone()).or_default() += 1;
-                        }
-                    }
-                }
                 if let Some(date) = dates.first(doc) {
                     let secs = date.into_timestamp_secs();
                     oldest = Some(oldest.map_or(secs, |o| o.min(secs)));
