@@ -360,8 +360,7 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
         }
     };
     let mut hash = ingest::content_hash(&bytes);
-    if candidate.kind.format != ingest::Format::Txt && candidate.kind.format != ingest::Format::Html
-    {
+    if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
     let result = ingest::parse(

@@ -43,6 +43,11 @@ impl Format {
     pub fn has_records(self) -> bool {
         matches!(self, Format::JsonLines | Format::Csv | Format::Tsv)
     }
+
+    /// Whether articles are read from named fields, so that a `FieldMap` applies.
+    pub fn reads_named_fields(self) -> bool {
+        !matches!(self, Format::Txt | Format::Html)
+    }
 }
 
 /// How a file is to be read: its format and whether it is gzip-compressed.
