@@ -7,10 +7,10 @@
 //! ```
 //!
 //! Prints p50/p95 per query kind and overall, in microseconds; `--json` prints one object
-//! for scripts (benches/compare.py). `--newsdesk` instead times every query twice in turn,
-//! plain (no story collapse, no facets) and as a news desk searches (collapse and the three
-//! facets), and prints both p50s and their ratio. No criterion: a plain main
-//! (`harness = false`).
+//! for scripts (benches/compare.py). `--newsdesk` instead times every query four ways in turn,
+//! plain (no story collapse, no facets), with story collapse, with the three facets, and as a
+//! news desk searches (both), and prints the p50s of wall and thread CPU time and their ratios
+//! to plain search. No criterion: a plain main (`harness = false`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -184,52 +184,77 @@ fn main() -> ExitCode {
     }
 }
 
-/// Plain search against collapse + facets, each query timed both ways in turn.
+/// CPU time of the calling thread, in microseconds: on a shared machine it moves much less
+/// with the load than the wall clock does.
+fn thread_cpu_micros() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec into the valid, exclusively borrowed `ts`.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e6 + ts.tv_nsec as f64 / 1e3
+}
+
+/// Plain search against story collapse, facets, and both, each query timed every way in turn
+/// (wall clock and thread CPU time).
 fn newsdesk(args: &Args) -> Result<(), String> {
     let queries = read_queries(&args.queries)?;
     let engine = Engine::open(&args.index).map_err(|e| e.to_string())?;
-    let plain: Vec<SearchOptions> = queries
+    let ways: [(&str, bool, bool); 4] = [
+        ("plain", false, false),
+        ("collapse", true, false),
+        ("3 facets", false, true),
+        ("collapse + 3 facets", true, true),
+    ];
+    let options: Vec<Vec<SearchOptions>> = ways
         .iter()
-        .map(|(_, q)| {
-            let mut o = SearchOptions::new(q.as_str());
-            o.collapse = false;
-            o
+        .map(|&(_, collapse, facets)| {
+            let for_query = |(_, q): &(String, String)| {
+                let mut o = SearchOptions::new(q.as_str());
+                o.collapse = collapse;
+                if facets {
+                    o.facets = vec![Facet::Source, Facet::Lang, Facet::Year];
+                }
+                o
+            };
+            queries.iter().map(for_query).collect()
         })
         .collect();
-    let desk: Vec<SearchOptions> = queries
-        .iter()
-        .map(|(_, q)| {
-            let mut o = SearchOptions::new(q.as_str());
-            o.collapse = true;
-            o.facets = vec![Facet::Source, Facet::Lang, Facet::Year];
-            o
-        })
-        .collect();
-    for o in plain.iter().chain(&desk) {
+    for o in options.iter().flatten() {
         engine.search(o).map_err(|e| e.to_string())?;
     }
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut wall = vec![Vec::new(); ways.len()];
+    let mut cpu = vec![Vec::new(); ways.len()];
     for _ in 0..args.reps {
-        for (p, d) in plain.iter().zip(&desk) {
-            for (options, times) in [(p, &mut a), (d, &mut b)] {
-                let started = Instant::now();
-                std::hint::black_box(engine.search(options).map_err(|e| e.to_string())?);
-                times.push(started.elapsed().as_secs_f64() * 1e6);
+        for query in 0..queries.len() {
+            for (way, options) in options.iter().enumerate() {
+                let (started, cpu_started) = (Instant::now(), thread_cpu_micros());
+                let hits = engine.search(&options[query]).map_err(|e| e.to_string())?;
+                std::hint::black_box(hits);
+                wall[way].push(started.elapsed().as_secs_f64() * 1e6);
+                cpu[way].push(thread_cpu_micros() - cpu_started);
             }
         }
     }
-    a.sort_by(f64::total_cmp);
-    b.sort_by(f64::total_cmp);
-    let (pa, pb) = (percentile(&a, 50.0), percentile(&b, 50.0));
-    println!("{} searches each way", a.len());
+    for times in wall.iter_mut().chain(cpu.iter_mut()) {
+        times.sort_by(f64::total_cmp);
+    }
+    let p50 = |times: &[f64]| percentile(times, 50.0);
+    println!("{} searches each way", wall[0].len());
     println!(
-        "plain                   p50 {pa:>8.0} µs  p95 {:>8.0} µs",
-        percentile(&a, 95.0)
+        "{:<22} {:>13} {:>13} {:>13} {:>10} {:>10}",
+        "", "wall p50 µs", "wall p95 µs", "CPU p50 µs", "wall ×", "CPU ×"
     );
-    println!(
-        "collapse + 3 facets     p50 {pb:>8.0} µs  p95 {:>8.0} µs",
-        percentile(&b, 95.0)
-    );
-    println!("ratio p50 {:.2}", pb / pa);
+    for (way, (name, _, _)) in ways.iter().enumerate() {
+        println!(
+            "{name:<22} {:>13.0} {:>13.0} {:>13.0} {:>10.2} {:>10.2}",
+            p50(&wall[way]),
+            percentile(&wall[way], 95.0),
+            p50(&cpu[way]),
+            p50(&wall[way]) / p50(&wall[0]),
+            p50(&cpu[way]) / p50(&cpu[0]),
+        );
+    }
     Ok(())
 }

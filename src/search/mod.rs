@@ -28,7 +28,19 @@ pub use snippet::Snippet;
 
 /// What a search collects: the page of documents with their sort key and tie-breaking file,
 /// and the number of all matches.
-type Ranked<Key> = (Vec<((Key, Option<u64>), DocAddress)>, usize);
+type Ranked<Key> = (
+    Vec<((Key, Option<u64>), DocAddress)>,
+    usize,
+    Option<FacetCounts>,
+);
+
+/// A ranked page: hits with their scores, the number of matches, and the facet counts when
+/// asked for.
+struct RankedPage {
+    hits: Vec<(f32, DocAddress)>,
+    total: usize,
+    facets: Option<FacetCounts>,
+}
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -223,44 +235,43 @@ impl Engine {
         // from overflowing or allocating.
         let docs = searcher.num_docs() as usize;
         let (limit, offset) = (options.limit.min(docs).max(1), options.offset.min(docs));
-        let fetch = |count: usize, skip: usize| -> Result<(Vec<(f32, DocAddress)>, usize)> {
+        // Facets are counted in the ranking pass, from the same matches.
+        let facets = (!options.facets.is_empty()).then(|| {
+            facets::FacetCollector::new(&options.facets, &self.fields, &self.index.schema())
+        });
+        let fetch = |count: usize, skip: usize| -> Result<RankedPage> {
             let order = match (options.sort, options.recent) {
                 (SortBy::Relevance, Some(half_life)) => Ranking::Recent { half_life },
                 (SortBy::Relevance, None) => Ranking::Score,
                 (SortBy::Date, _) => Ranking::Date,
             };
-            self.ranked(&searcher, &built.query, order, count.max(1), skip)
+            let facets = facets.clone();
+            self.ranked(&searcher, &built.query, order, count.max(1), skip, facets)
         };
-        let (page, total): (Vec<Folded>, usize) = if options.collapse {
+        let (page, ranked): (Vec<Folded>, RankedPage) = if options.collapse {
             // Rank enough hits to fill the page with distinct stories, widening as needed.
             let want = offset + limit;
             let mut count = (want * 2 + 16).min(docs.max(1));
             loop {
-                let (ranked, total) = fetch(count, 0)?;
-                let stories = self.group_by_story(&searcher, &ranked)?;
-                if stories.len() >= want || count >= total || count >= docs {
+                let mut ranked = fetch(count, 0)?;
+                let stories = self.group_by_story(&searcher, &ranked.hits)?;
+                if stories.len() >= want || count >= ranked.total || count >= docs {
+                    ranked.hits.clear();
                     let page = stories.into_iter().skip(offset).take(limit).collect();
-                    break (page, total);
+                    break (page, ranked);
                 }
                 count = (count * 4).min(docs);
             }
         } else {
-            let (ranked, total) = fetch(limit, offset)?;
-            (
-                ranked.into_iter().map(|hit| (hit, Vec::new())).collect(),
-                total,
-            )
+            let mut ranked = fetch(limit, offset)?;
+            let hits = std::mem::take(&mut ranked.hits);
+            let page = hits.into_iter().map(|hit| (hit, Vec::new())).collect();
+            (page, ranked)
         };
         let page = if options.limit == 0 { Vec::new() } else { page };
         let highlight = self.with_expanded(&built);
         let hits = self.hits(&searcher, page, &highlight, options)?;
-        let facets = if options.facets.is_empty() {
-            FacetCounts::new()
-        } else {
-            let collector =
-                facets::FacetCollector::new(&options.facets, &self.fields, &self.index.schema());
-            searcher.search(&built.query, &collector)?
-        };
+        let (total, facets) = (ranked.total, ranked.facets.unwrap_or_default());
         Ok(Hits {
             query: options.query.clone(),
             total,
@@ -395,7 +406,11 @@ impl Engine {
         }
         let query = BooleanQuery::new(clauses);
         let limit = limit.min(docs as usize).max(1);
-        let (ranked, total) = self.ranked(&searcher, &query, Ranking::Score, limit * 3 + 10, 0)?;
+        let RankedPage {
+            hits: ranked,
+            total,
+            ..
+        } = self.ranked(&searcher, &query, Ranking::Score, limit * 3 + 10, 0, None)?;
         let page: Vec<Folded> = self
             .group_by_story(&searcher, &ranked)?
             .into_iter()
@@ -414,7 +429,8 @@ impl Engine {
         })
     }
 
-    /// `count` hits after the first `skip`, in the order asked for, with the number of matches.
+    /// `count` hits after the first `skip`, in the order asked for, with the number of matches
+    /// and, when a collector is given, the facet counts of all of them, in the same pass.
     /// Sorted by date, scores are still computed, for the output.
     fn ranked(
         &self,
@@ -423,7 +439,8 @@ impl Engine {
         order: Ranking,
         count: usize,
         skip: usize,
-    ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+        facets: Option<facets::FacetCollector>,
+    ) -> Result<RankedPage> {
         let top = TopDocs::with_limit(count).and_offset(skip);
         // Equal scores (or dates) are ordered by article id (a hash of the file's canonical path
         // and record number). tantivy would order them by segment and document number, which
@@ -447,32 +464,52 @@ impl Engine {
                         score * recency(published, now, half_life)
                     }
                 });
-                searcher.search_with_statistics_provider(query, &(top, Count), &stats)?
+                let (hits, total, facets) = searcher.search_with_statistics_provider(
+                    query,
+                    &(top, Count, facets),
+                    &stats,
+                )?;
+                RankedPage {
+                    hits,
+                    total,
+                    facets,
+                }
             }
             Ranking::Score => {
                 let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
-                let (docs, total): Ranked<f32> =
-                    searcher.search_with_statistics_provider(query, &(top, Count), &stats)?;
-                let scored = docs.into_iter().map(|((score, _), addr)| (score, addr));
-                (scored.collect(), total)
+                let (docs, total, facets): Ranked<f32> = searcher.search_with_statistics_provider(
+                    query,
+                    &(top, Count, facets),
+                    &stats,
+                )?;
+                let hits = docs.into_iter().map(|((score, _), addr)| (score, addr));
+                RankedPage {
+                    hits: hits.collect(),
+                    total,
+                    facets,
+                }
             }
             Ranking::Date => {
                 let published =
                     SortByStaticFastValue::for_field(self.field_name(self.fields.published));
                 let top = top.order_by(((published, Order::Desc), tie_break));
-                let (docs, total): Ranked<Option<tantivy::DateTime>> =
-                    searcher.search(query, &(top, Count))?;
+                let (docs, total, facets): Ranked<Option<tantivy::DateTime>> =
+                    searcher.search(query, &(top, Count, facets))?;
                 let scoring = EnableScoring::enabled_from_statistics_provider(&stats, searcher);
                 let weight = query.weight(scoring)?;
-                let mut scored = Vec::with_capacity(docs.len());
+                let mut hits = Vec::with_capacity(docs.len());
                 for (_, addr) in docs {
                     let segment = searcher.segment_reader(addr.segment_ord);
                     let score = weight
                         .explain(segment, addr.doc_id)
                         .map_or(0.0, |e| e.value());
-                    scored.push((score, addr));
+                    hits.push((score, addr));
                 }
-                (scored, total)
+                RankedPage {
+                    hits,
+                    total,
+                    facets,
+                }
             }
         })
     }
@@ -661,36 +698,44 @@ mod tests {
     /// An engine over the same article in files `names`, added in that order, one commit each,
     /// so that every copy sits in its own segment.
     fn engine(names: &[&str]) -> Engine {
+        let articles = names.iter().map(|name| article(name)).collect();
+        engine_of(articles, 1)
+    }
+
+    /// The test article, read from `/news/{name}`.
+    fn article(name: &str) -> Article {
+        let path = format!("/news/{name}");
+        Article {
+            id: crate::ingest::article_id(&path),
+            path,
+            title: "Chip factory opens in Batam".into(),
+            body: "The chip factory opens next year.".into(),
+            published: Published::from_iso("2025-08-29"),
+            lang: "en".into(),
+            ..Default::default()
+        }
+    }
+
+    /// An engine over `articles`, committed every `per_commit` of them.
+    fn engine_of(articles: Vec<Article>, per_commit: usize) -> Engine {
         let (index, fields) = schema::create_index_in_ram();
         let mut writer: tantivy::IndexWriter =
             index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for name in names {
-            let key = format!("/news/{name}");
-            let article = Article {
-                id: crate::ingest::article_id(&key),
-                path: key.clone(),
-                title: "Chip factory opens in Batam".into(),
-                lede: String::new(),
-                body: "The chip factory opens next year.".into(),
-                headings: Vec::new(),
-                url: None,
-                source: None,
-                author: None,
-                published: Published::from_iso("2025-08-29"),
-                lang: "en".into(),
-                tags: Vec::new(),
-            };
+        for (n, article) in articles.iter().enumerate() {
             let stamp = FileStamp {
-                key,
+                key: article.path.clone(),
                 mtime: 0,
                 size: 0,
                 hash: 0,
             };
             writer
-                .add_document(fields.to_document(&article, &stamp, Default::default()))
+                .add_document(fields.to_document(article, &stamp, Default::default()))
                 .unwrap();
-            writer.commit().unwrap();
+            if (n + 1) % per_commit == 0 {
+                writer.commit().unwrap();
+            }
         }
+        writer.commit().unwrap();
         Engine::from_index(index, fields).unwrap()
     }
 
@@ -718,6 +763,55 @@ mod tests {
                 assert_eq!(paths(engine, sort, 0), expected[..2]);
                 assert_eq!(paths(engine, sort, 2), expected[2..]);
             }
+        }
+    }
+
+    #[test]
+    fn facets_count_every_match_in_blocks_across_segments() {
+        // More matches per segment than the collector buffers, some without a source or a date,
+        // and articles that do not match at all.
+        let sources = [Some("Kompas"), Some("BBC"), None];
+        let years = [
+            Some("2023-12-31"),
+            Some("2024-01-01"),
+            Some("2025-06-30"),
+            None,
+        ];
+        let mut articles = Vec::new();
+        let mut expected: FacetCounts = FacetCounts::new();
+        for n in 0..1_500 {
+            let mut article = article(&format!("{n}.txt"));
+            article.source = sources[n % 3].map(str::to_string);
+            article.published = years[n % 4].and_then(Published::from_iso);
+            if n % 5 == 0 {
+                article.title = "Harbour opens in Batam".into();
+                article.body = "The harbour opens next year.".into();
+            } else {
+                let mut count = |facet: Facet, value: &str| {
+                    *expected
+                        .entry(facet)
+                        .or_default()
+                        .entry(value.into())
+                        .or_default() += 1;
+                };
+                if let Some(source) = article.source.as_deref() {
+                    count(Facet::Source, &source.to_lowercase());
+                }
+                if let Some(day) = years[n % 4] {
+                    count(Facet::Year, &day[..4]);
+                }
+                count(Facet::Lang, "en");
+            }
+            articles.push(article);
+        }
+        let engine = engine_of(articles, 700);
+        let mut options = SearchOptions::new("chip");
+        options.facets = vec![Facet::Source, Facet::Lang, Facet::Year];
+        for collapse in [false, true] {
+            options.collapse = collapse;
+            let hits = engine.search(&options).unwrap();
+            assert_eq!(hits.total, 1_200);
+            assert_eq!(hits.facets, expected);
         }
     }
 }
