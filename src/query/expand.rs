@@ -12,7 +12,7 @@ use tantivy::query::{
 use tantivy::schema::Field;
 use tantivy::Term;
 
-use super::bm25::Bm25TermQuery;
+use super::bm25::{saturation, Bm25TermQuery};
 
 /// How a word is expanded.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,7 +127,8 @@ impl Query for ExpandedWord {
             .into_iter()
             .map(|t| {
                 let term = Term::from_field_text(self.field, &t);
-                let query = BoostQuery::new(Box::new(Bm25TermQuery::new(term)), weight);
+                let k1 = saturation(crate::schema::analysis::PLAIN);
+                let query = BoostQuery::new(Box::new(Bm25TermQuery::new(term, k1)), weight);
                 (Occur::Should, Box::new(query) as Box<dyn Query>)
             })
             .collect();

@@ -312,7 +312,8 @@ impl Builder<'_> {
                     .extend(terms.iter().cloned());
             }
             let field = if title_only { lang.title } else { lang.text };
-            if let Some(q) = sequence(field, &terms, slop) {
+            let k1 = bm25::saturation(lang.analyzer);
+            if let Some(q) = sequence(field, &terms, slop, k1) {
                 let split = !phrase && terms.len() > 1;
                 clauses.push((Occur::Should, weighted(q, split, SPLIT_PHRASE_WEIGHT)));
             }
@@ -320,7 +321,7 @@ impl Builder<'_> {
                 let alternatives = self.indonesian_alternatives(text, &terms[0]);
                 for alternative in &alternatives {
                     let term = Term::from_field_text(field, alternative);
-                    let q = Box::new(bm25::Bm25TermQuery::new(term));
+                    let q = Box::new(bm25::Bm25TermQuery::new(term, k1));
                     clauses.push((Occur::Should, weighted(q, true, ALTERNATIVE_WEIGHT)));
                 }
                 if !negated {
@@ -333,7 +334,7 @@ impl Builder<'_> {
             if !phrase && terms.len() > 1 {
                 let parts = terms.iter().filter(|t| t.chars().count() > 1);
                 let queries =
-                    parts.filter_map(|part| sequence(field, std::slice::from_ref(part), 0));
+                    parts.filter_map(|part| sequence(field, std::slice::from_ref(part), 0, k1));
                 clauses.extend(queries.map(|q| (Occur::Should, q)));
             }
         }
@@ -342,7 +343,8 @@ impl Builder<'_> {
             let exact = self.analyse(analysis::PLAIN, text);
             if exact.len() == 1 {
                 let term = Term::from_field_text(fields.text_exact, &exact[0]);
-                let q = Box::new(bm25::Bm25TermQuery::new(term));
+                let k1 = bm25::saturation(analysis::PLAIN);
+                let q = Box::new(bm25::Bm25TermQuery::new(term, k1));
                 clauses.push((Occur::Should, weighted(q, true, EXACT_WEIGHT)));
                 // Typo tolerance as Meilisearch has it: one edit from 5 letters, two from 9.
                 let letters = exact[0].chars().count();
@@ -417,13 +419,15 @@ fn strip_possessive(text: &str) -> &str {
     text
 }
 
-/// One term, or the terms in sequence (within `slop`) when analysis split the text.
-fn sequence(field: Field, terms: &[String], slop: u32) -> Option<Box<dyn Query>> {
+/// One term (its frequency saturated with `k1`), or the terms in sequence (within `slop`)
+/// when analysis split the text.
+fn sequence(field: Field, terms: &[String], slop: u32, k1: f32) -> Option<Box<dyn Query>> {
     match terms {
         [] => None,
-        [one] => Some(Box::new(bm25::Bm25TermQuery::new(Term::from_field_text(
-            field, one,
-        )))),
+        [one] => {
+            let term = Term::from_field_text(field, one);
+            Some(Box::new(bm25::Bm25TermQuery::new(term, k1)))
+        }
         many => {
             let terms: Vec<(usize, Term)> = many
                 .iter()
