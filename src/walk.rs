@@ -39,11 +39,18 @@ pub struct Walked {
 }
 
 /// Walks `roots`, recording problems (missing paths, unreadable folders, loops) in `report`.
-pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport) -> Walked {
+/// `keep_going` is told the number of files found after each one and stops the walk by
+/// returning false (a walk of a million files takes long enough to want progress and Ctrl-C).
+pub fn walk(
+    roots: &[PathBuf],
+    skip_dir: Option<&Path>,
+    report: &mut IndexReport,
+    mut keep_going: impl FnMut(usize) -> bool,
+) -> Walked {
     let mut walked = Walked::default();
     let mut seen = HashSet::new();
     let skip_dir = skip_dir.and_then(|d| d.canonicalize().ok());
-    for root in roots {
+    'roots: for root in roots {
         let canonical = match root.canonicalize() {
             Ok(c) => c,
             Err(err) => {
@@ -122,6 +129,9 @@ pub fn walk(roots: &[PathBuf], skip_dir: Option<&Path>, report: &mut IndexReport
                 size,
                 root: walked.roots.len() - 1,
             });
+            if !keep_going(walked.files.len()) {
+                break 'roots;
+            }
         }
     }
     report.files = walked.files.len() as u64;
@@ -184,7 +194,7 @@ mod tests {
             std::fs::write(dir.path().join(name), "T\n\nBody.\n").unwrap();
         }
         let mut report = IndexReport::default();
-        let walked = walk(&[dir.path().to_path_buf()], None, &mut report);
+        let walked = walk(&[dir.path().to_path_buf()], None, &mut report, |_| true);
         let names: Vec<_> = walked
             .files
             .iter()
@@ -197,8 +207,30 @@ mod tests {
     #[test]
     fn a_missing_root_is_a_failure() {
         let mut report = IndexReport::default();
-        walk(&[PathBuf::from("/no/such/dir")], None, &mut report);
+        walk(&[PathBuf::from("/no/such/dir")], None, &mut report, |_| {
+            true
+        });
         assert_eq!(report.failed, 1);
         assert_eq!(report.problems[0].reason, "no such file or directory");
+    }
+
+    #[test]
+    fn the_walk_stops_when_told() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a/1.txt", "a/2.txt", "b/3.txt"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "T\n\nBody.\n").unwrap();
+        }
+        let roots = [dir.path().join("a"), dir.path().join("b")];
+        let mut told = Vec::new();
+        let mut report = IndexReport::default();
+        let walked = walk(&roots, None, &mut report, |found| {
+            told.push(found);
+            found < 2
+        });
+        assert_eq!(told, [1, 2]);
+        assert_eq!(walked.files.len(), 2);
+        assert_eq!(report.files, 2);
     }
 }

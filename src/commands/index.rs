@@ -100,6 +100,13 @@ impl Bar {
 }
 
 impl Progress for Bar {
+    fn walking(&self, files: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("looking for files: {files} found"));
+            bar.tick();
+        }
+    }
+
     fn start(&self, files: u64, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.set_length(bytes.max(1));

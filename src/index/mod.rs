@@ -61,6 +61,8 @@ impl IndexOptions {
 
 /// Receives progress while an index run works (the CLI draws a bar; tests ignore it).
 pub trait Progress: Sync {
+    /// The walk has found this many files so far (told every 1,024).
+    fn walking(&self, _files: u64) {}
     /// The walk is done: this many files, of this many bytes, need reading.
     fn start(&self, _files: u64, _bytes: u64) {}
     /// One more file was processed.
@@ -150,7 +152,18 @@ pub fn run_index(
     };
 
     let mut report = IndexReport::default();
-    let walked = walk::walk(&paths, Some(&options.index_dir), &mut report);
+    let walked = walk::walk(&paths, Some(&options.index_dir), &mut report, |found| {
+        if found % 1024 == 0 {
+            progress.walking(found as u64);
+        }
+        !cancel.load(Ordering::Relaxed)
+    });
+    if cancel.load(Ordering::Relaxed) {
+        // Interrupted before anything was read: the index is left as it was.
+        report.interrupted = true;
+        report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        return Ok(report);
+    }
     for root in &walked.roots {
         if !roots.contains(root) {
             roots.push(root.clone());
@@ -475,7 +488,6 @@ fn load_indexed(
     let schema = searcher.schema();
     let name = |f| schema.get_field_name(f).to_string();
     let mut out: HashMap<String, Indexed> = HashMap::new();
-    let mut key = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(files) = fast.str(&name(fields.file))? else {
@@ -487,6 +499,14 @@ fn load_indexed(
         let simhashes = fast.u64(&name(fields.simhash))?;
         let story_ids = fast.u64(&name(fields.story))?;
         let title_hashes = fast.u64(&name(fields.title_hash))?;
+        // Every file key of the segment, by ordinal, read in one pass over the dictionary:
+        // looking each document's key up on its own decompressed a dictionary block per
+        // document (two thirds of a no-change run's time at 1M articles).
+        let mut keys = Vec::with_capacity(files.num_terms());
+        let mut stream = files.dictionary().stream()?;
+        while stream.advance() {
+            keys.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -495,11 +515,13 @@ fn load_indexed(
             if let (Some(simhash), Some(story)) = (simhashes.first(doc), story_ids.first(doc)) {
                 stories.insert(simhash, title_hashes.first(doc).unwrap_or(0), story);
             }
-            let Some(ord) = files.term_ords(doc).next() else {
+            let Some(key) = files
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| keys.get(ord as usize))
+            else {
                 continue;
             };
-            key.clear();
-            files.ord_to_str(ord, &mut key)?;
             let entry = out.entry(key.clone()).or_insert(Indexed {
                 mtime: mtimes.first(doc).unwrap_or(0),
                 size: sizes.first(doc).unwrap_or(0),
