@@ -10,7 +10,8 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
     INDEXED, STORED, STRING,
 };
-use tantivy::{DateTime, Index, TantivyDocument};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{DateTime, Index, IndexSettings, TantivyDocument};
 
 use crate::article::{Article, Published};
 use crate::error::{Error, Result};
@@ -209,11 +210,30 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
+/// How stored documents are compressed: zstd at its default level 3 keeps the docstore at about
+/// half the raw text (lz4: three quarters), and a hit's 16 KB block still decompresses in tens
+/// of microseconds. The setting lives in each index's meta.json, so indexes built with lz4
+/// stay readable.
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+
+/// The settings of a new index.
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        ..IndexSettings::default()
+    }
+}
+
 /// Creates an empty index in `dir` (which may exist but must not hold an index).
 pub fn create_index(dir: &Path) -> Result<(Index, Fields)> {
     std::fs::create_dir_all(dir)?;
     let (schema, fields) = build_schema();
-    let index = Index::create_in_dir(dir, schema)?;
+    let index = Index::builder()
+        .schema(schema)
+        .settings(index_settings())
+        .create_in_dir(dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
 }
@@ -221,7 +241,11 @@ pub fn create_index(dir: &Path) -> Result<(Index, Fields)> {
 /// An in-memory index, for tests.
 pub fn create_index_in_ram() -> (Index, Fields) {
     let (schema, fields) = build_schema();
-    let index = Index::create_in_ram(schema);
+    let index = Index::builder()
+        .schema(schema)
+        .settings(index_settings())
+        .create_in_ram()
+        .expect("an index in RAM");
     analysis::register(index.tokenizers());
     (index, fields)
 }
