@@ -51,6 +51,11 @@ pub struct LangFields {
 pub const TITLE_REPEAT: usize = 4;
 /// Times the lede is written into the combined text field.
 pub const LEDE_REPEAT: usize = 1;
+/// Times the title is written into the exact (unstemmed) copy of the text. That copy only tells
+/// exact matches from stemmed ones, which the stemmed field has already ranked; writing the
+/// title there once instead of [`TITLE_REPEAT`] times saves three analyses of every title and
+/// changed nDCG@10 by -0.002 / +0.001 / -0.001 (en / id / TIME, benches/eval).
+pub const EXACT_TITLE_REPEAT: usize = 1;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -101,7 +106,8 @@ pub struct Fields {
     pub id_key: Field,
     /// Stemmed fields per language: English, Indonesian, and the unstemmed fallback.
     pub langs: [LangFields; 3],
-    /// The combined text unstemmed (frequencies only), so exact matches outrank stemmed ones.
+    /// The combined text unstemmed (frequencies only; the title once, see
+    /// [`EXACT_TITLE_REPEAT`]), so exact matches outrank stemmed ones.
     pub text_exact: Field,
 }
 
@@ -285,14 +291,16 @@ impl Fields {
         doc.add_text(self.lede, &article.lede);
         doc.add_text(self.body, &article.body);
         doc.add_text(analysed.title, &article.title);
-        for (text, times) in [
-            (&article.title, TITLE_REPEAT),
-            (&article.lede, LEDE_REPEAT),
-            (&article.body, 1),
+        for (text, times, exact_times) in [
+            (&article.title, TITLE_REPEAT, EXACT_TITLE_REPEAT),
+            (&article.lede, LEDE_REPEAT, LEDE_REPEAT),
+            (&article.body, 1, 1),
         ] {
             if !text.is_empty() {
                 for _ in 0..times {
                     doc.add_text(analysed.text, text);
+                }
+                for _ in 0..exact_times {
                     doc.add_text(self.text_exact, text);
                 }
             }
