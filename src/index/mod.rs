@@ -17,12 +17,15 @@ use tantivy::{Index, IndexWriter, Searcher, Term};
 use crate::error::{Error, Result};
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, Problem, ProblemKind};
-use crate::schema::{self, Fields, FileStamp, StoryStamp};
+use crate::schema::{self, ArticleDocument, Fields, FileStamp, StoryStamp};
 use crate::walk::{self, io_reason, Candidate};
 
 pub mod story;
 
 use story::Stories;
+
+/// The index writer, fed documents that borrow their text from the articles.
+type Writer = IndexWriter<ArticleDocument>;
 
 /// What `run_index` is asked to do.
 #[derive(Debug, Clone)]
@@ -134,7 +137,7 @@ pub fn run_index(
     let threads = options.threads.max(1);
     // tantivy refuses less than 15 MB per indexing thread.
     let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, memory)?;
+    let mut writer: Writer = index.writer_with_num_threads(threads, memory)?;
 
     let old = read_payload(&index);
     let paths = if options.paths.is_empty() {
@@ -227,7 +230,7 @@ pub fn run_index(
         roots: roots.clone(),
         fields: fields_payload,
     };
-    let commit = |writer: &mut IndexWriter| -> Result<()> {
+    let commit = |writer: &mut Writer| -> Result<()> {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
         prepared.commit()?;
@@ -363,13 +366,22 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
-    let result = ingest::parse(
+    let mut result = ingest::parse(
         &candidate.display,
         &candidate.key,
         candidate.kind,
         &bytes,
         map,
     );
+    // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
+    // the parsers' growing strings leave (up to half their capacity), it holds less.
+    if let Ok(ingested) = &mut result {
+        for article in &mut ingested.articles {
+            article.title.shrink_to_fit();
+            article.lede.shrink_to_fit();
+            article.body.shrink_to_fit();
+        }
+    }
     let simhashes = match &result {
         Ok(ingested) => ingested
             .articles
@@ -386,7 +398,7 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
 }
 
 fn apply(
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
     fields: &Fields,
     candidate: &Candidate,
     parsed: Parsed,
@@ -444,14 +456,14 @@ fn apply(
         size: candidate.size,
         hash,
     };
-    for (article, &(simhash, title_hash)) in ingested.articles.iter().zip(&simhashes) {
+    for (article, (simhash, title_hash)) in ingested.articles.into_iter().zip(simhashes) {
         let story = stories.assign(simhash, title_hash, story::own_story(&article.id));
         let stamp_story = StoryStamp {
             simhash,
             story,
             title_hash,
         };
-        writer.add_document(fields.to_document(article, &stamp, stamp_story))?;
+        writer.add_document(fields.article_document(article, stamp.clone(), stamp_story))?;
     }
     indexed.insert(
         candidate.key.clone(),
