@@ -222,6 +222,11 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 /// of microseconds. The setting lives in each index's meta.json, so indexes built with lz4
 /// stay readable.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+/// Bytes of stored documents compressed together. 32 KB blocks compress 3.5% better than
+/// tantivy's 16 KB with zstd 3 on the synthetic news text (x2.04 against x1.97) and decompress
+/// in some 30 µs; a fresh process's search of 10 hits took 0.3 ms more (p50 3.4 -> 3.7 ms at
+/// 100K) than with lz4, and no less with 16 KB blocks.
+const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 
 /// The settings of a new index.
 fn index_settings() -> IndexSettings {
@@ -229,6 +234,7 @@ fn index_settings() -> IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(DOCSTORE_ZSTD_LEVEL),
         }),
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
         ..IndexSettings::default()
     }
 }
