@@ -66,7 +66,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     /// Memory budget of the index writer, in MiB
-    #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(16..=4000))]
+    #[arg(long, value_name = "MB", default_value_t = warta::index::DEFAULT_MEMORY_MB as u32, value_parser = clap::value_parser!(u32).range(16..=4000))]
     pub memory: u32,
     /// Read an article field from a named input field in JSON, CSV and front matter
     /// (e.g. --field title=headline --field body=text); remembered for these paths

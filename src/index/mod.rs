@@ -17,12 +17,21 @@ use tantivy::{Index, IndexWriter, Searcher, Term};
 use crate::error::{Error, Result};
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, Problem, ProblemKind};
-use crate::schema::{self, Fields, FileStamp, StoryStamp};
+use crate::schema::{self, ArticleDocument, Fields, FileStamp, StoryStamp};
 use crate::walk::{self, io_reason, Candidate};
 
 pub mod story;
 
 use story::Stories;
+
+/// The index writer, fed documents that borrow their text from the articles.
+type Writer = IndexWriter<ArticleDocument>;
+
+/// The writer's default memory budget, in MiB. Peak RSS follows it (the budget is split into
+/// one arena per indexing thread, and two are serialised at about the same time), but a smaller
+/// budget makes more segments and merges, which cost memory too: at 100K articles on 2 threads,
+/// peak RSS was 465-513 MiB with 256, 448-497 with 224 and 525 with 192 (more merges).
+pub const DEFAULT_MEMORY_MB: usize = 224;
 
 /// What `run_index` is asked to do.
 #[derive(Debug, Clone)]
@@ -45,14 +54,14 @@ pub struct IndexOptions {
 }
 
 impl IndexOptions {
-    /// Options with the defaults: all cores, 256 MiB, a commit every 30 s.
+    /// Options with the defaults: all cores, [`DEFAULT_MEMORY_MB`], a commit every 30 s.
     pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> Self {
         IndexOptions {
             index_dir,
             paths,
             rebuild: false,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            memory_mb: 256,
+            memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs(30),
             fields: FieldMap::default(),
         }
@@ -136,7 +145,7 @@ pub fn run_index(
     let threads = options.threads.max(1);
     // tantivy refuses less than 15 MB per indexing thread.
     let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
-    let mut writer: IndexWriter = index.writer_with_num_threads(threads, memory)?;
+    let mut writer: Writer = index.writer_with_num_threads(threads, memory)?;
 
     let old = read_payload(&index);
     let paths = if options.paths.is_empty() {
@@ -240,7 +249,7 @@ pub fn run_index(
         roots: roots.clone(),
         fields: fields_payload,
     };
-    let commit = |writer: &mut IndexWriter| -> Result<()> {
+    let commit = |writer: &mut Writer| -> Result<()> {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
         prepared.commit()?;
@@ -376,13 +385,22 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
-    let result = ingest::parse(
+    let mut result = ingest::parse(
         &candidate.display,
         &candidate.key,
         candidate.kind,
         &bytes,
         map,
     );
+    // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
+    // the parsers' growing strings leave (up to half their capacity), it holds less.
+    if let Ok(ingested) = &mut result {
+        for article in &mut ingested.articles {
+            article.title.shrink_to_fit();
+            article.lede.shrink_to_fit();
+            article.body.shrink_to_fit();
+        }
+    }
     let simhashes = match &result {
         Ok(ingested) => ingested
             .articles
@@ -399,7 +417,7 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
 }
 
 fn apply(
-    writer: &mut IndexWriter,
+    writer: &mut Writer,
     fields: &Fields,
     candidate: &Candidate,
     parsed: Parsed,
@@ -457,14 +475,14 @@ fn apply(
         size: candidate.size,
         hash,
     };
-    for (article, &(simhash, title_hash)) in ingested.articles.iter().zip(&simhashes) {
+    for (article, (simhash, title_hash)) in ingested.articles.into_iter().zip(simhashes) {
         let story = stories.assign(simhash, title_hash, story::own_story(&article.id));
         let stamp_story = StoryStamp {
             simhash,
             story,
             title_hash,
         };
-        writer.add_document(fields.to_document(article, &stamp, stamp_story))?;
+        writer.add_document(fields.article_document(article, stamp.clone(), stamp_story))?;
     }
     indexed.insert(
         candidate.key.clone(),

@@ -3,7 +3,11 @@
 //!
 //! The stemmer is wrapped with a word → stem cache: word frequencies follow Zipf's law, so a
 //! small cache answers most lookups, and stemming otherwise costs six times the tokenizing
-//! (PERFORMANCE.md). Each analyzer clone (one per indexing thread) has its own cache.
+//! (PERFORMANCE.md). The cache is one per thread and language, not one per analyzer: tantivy
+//! clones an analyzer for every field of every segment it writes, so per-clone caches were
+//! refilled from empty with each segment and held four times over per indexing thread.
+
+use std::cell::RefCell;
 
 // FxHash: the stem cache hashes short words on every token; no untrusted-key concern.
 use rustc_hash::FxHashMap as HashMap;
@@ -24,8 +28,9 @@ pub const PLAIN: &str = "warta_plain";
 
 /// Words longer than this (in bytes) are not indexed: they are hashes, URLs or junk.
 const MAX_WORD_BYTES: usize = 60;
-/// Entries kept in one stem cache before it is emptied and refilled.
-const STEM_CACHE_ENTRIES: usize = 200_000;
+/// Entries kept in one stem cache (one thread, one language) before it is emptied and refilled:
+/// some 10 MB, and most of a language's running text even in the synthetic 100K corpus.
+const STEM_CACHE_ENTRIES: usize = 100_000;
 
 /// Registers warta's analyzers with an index's tokenizer manager.
 pub fn register(manager: &TokenizerManager) {
@@ -116,15 +121,29 @@ pub fn indonesian_alternatives(word: &str, stem: &str) -> Vec<String> {
 #[derive(Clone)]
 pub struct CachedStemmer {
     stemmer: frostem::Stemmer,
+    cache: usize,
 }
 
 impl CachedStemmer {
     /// A stemmer filter for a Snowball algorithm.
     pub fn new(algorithm: frostem::Algorithm) -> Self {
+        let cache = match algorithm {
+            frostem::Algorithm::Indonesian => 1,
+            _ => 0,
+        };
         CachedStemmer {
             stemmer: frostem::Stemmer::new(algorithm),
+            cache,
         }
     }
+}
+
+/// A word's stem, or `None` where the stem is the word itself (no second copy to keep).
+type StemCache = HashMap<Box<str>, Option<Box<str>>>;
+
+thread_local! {
+    /// Per thread, the stem cache of each stemmed language (English, Indonesian).
+    static STEM_CACHES: RefCell<[StemCache; 2]> = RefCell::default();
 }
 
 impl TokenFilter for CachedStemmer {
@@ -133,7 +152,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             stemmer: self.stemmer,
-            cache: HashMap::default(),
+            cache: self.cache,
             inner,
         }
     }
@@ -143,46 +162,58 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     stemmer: frostem::Stemmer,
-    cache: HashMap<String, String>,
+    cache: usize,
     inner: T,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.cache.len() > STEM_CACHE_ENTRIES {
-            self.cache.clear();
-        }
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
             stemmer: self.stemmer,
-            cache: &mut self.cache,
+            cache: self.cache,
         }
     }
 }
 
 /// Token stream of a [`CachedStemmerFilter`].
-pub struct CachedStemmerStream<'a, S> {
+pub struct CachedStemmerStream<S> {
     tail: S,
     stemmer: frostem::Stemmer,
-    cache: &'a mut HashMap<String, String>,
+    cache: usize,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.cache.get(&token.text) {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = stem_word(&self.stemmer, &token.text);
-        self.cache
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        STEM_CACHES.with_borrow_mut(|caches| {
+            let cache = &mut caches[self.cache];
+            match cache.get(token.text.as_str()) {
+                Some(Some(stem)) => {
+                    token.text.clear();
+                    token.text.push_str(stem);
+                }
+                Some(None) => {}
+                None => {
+                    if cache.len() >= STEM_CACHE_ENTRIES {
+                        cache.clear();
+                    }
+                    let stem = stem_word(&self.stemmer, &token.text);
+                    let word: Box<str> = token.text.as_str().into();
+                    if stem == token.text {
+                        cache.insert(word, None);
+                    } else {
+                        cache.insert(word, Some(stem.as_str().into()));
+                        token.text = stem;
+                    }
+                }
+            }
+        });
         true
     }
 
