@@ -7,6 +7,7 @@ pub mod snippet;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
@@ -14,6 +15,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -184,6 +186,8 @@ pub struct Engine {
     dir: PathBuf,
     /// BM25 token totals, counted once per searcher generation rather than per search.
     token_totals: TokenTotals,
+    /// The analyzers snippets are made with, kept so that their stem caches stay warm.
+    snippet_analyzers: Mutex<BTreeMap<&'static str, TextAnalyzer>>,
 }
 
 impl Engine {
@@ -200,6 +204,7 @@ impl Engine {
             reader,
             dir: dir.to_path_buf(),
             token_totals: TokenTotals::default(),
+            snippet_analyzers: Mutex::default(),
         })
     }
 
@@ -215,6 +220,7 @@ impl Engine {
             reader,
             dir: PathBuf::new(),
             token_totals: TokenTotals::default(),
+            snippet_analyzers: Mutex::default(),
         })
     }
 
@@ -339,8 +345,10 @@ impl Engine {
         highlight: &HashMap<&'static str, HashSet<String>>,
         options: &SearchOptions,
     ) -> Result<Vec<Hit>> {
-        let mut analyzers: BTreeMap<&'static str, tantivy::tokenizer::TextAnalyzer> =
-            BTreeMap::new();
+        let mut analyzers = self
+            .snippet_analyzers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let no_terms = Default::default();
         let mut hits = Vec::with_capacity(page.len());
         for ((score, addr), folded) in page {

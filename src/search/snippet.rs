@@ -9,8 +9,6 @@ use std::collections::HashSet;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::schema::analysis::tokens;
-
 /// A passage with the positions of its matched words.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snippet {
@@ -43,11 +41,17 @@ pub fn make_snippets(
     let matches: Vec<(usize, usize, String)> = if terms.is_empty() {
         Vec::new()
     } else {
-        tokens(analyzer, text)
-            .into_iter()
-            .filter(|t| terms.contains(&t.text))
-            .map(|t| (t.offset_from, t.offset_to, t.text))
-            .collect()
+        // Streamed rather than collected: most tokens are no match, and a copy of each was
+        // an allocation.
+        let mut matches = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if terms.contains(&t.text) {
+                matches.push((t.offset_from, t.offset_to, t.text.clone()));
+            }
+        }
+        matches
     };
     let mut shown: HashSet<&str> = HashSet::new();
     let mut ranges: Vec<(usize, usize)> = Vec::new();
