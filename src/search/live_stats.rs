@@ -39,9 +39,12 @@ impl<'a> LiveStats<'a> {
 /// The number of tokens of `field` in the live documents of `searcher`: the sum of their
 /// lengths as the field norms record them.
 fn count_tokens(searcher: &Searcher, field: Field) -> tantivy::Result<u64> {
-    // How many live documents have each of the 256 field norm codes, read from the field
-    // norm file itself (a byte per document) rather than a document at a time.
-    let mut counts = [0u64; 256];
+    // Each field norm code's length, summed over the live documents, read from the field norm
+    // file itself (a byte per document) rather than a document at a time. A table lookup per
+    // document, not a histogram: counting into 256 counters stalls on repeated codes.
+    let lengths: [u64; 256] =
+        std::array::from_fn(|id| u64::from(FieldNormReader::id_to_fieldnorm(id as u8)));
+    let mut total = 0u64;
     for segment in searcher.segment_readers() {
         let composite = segment.fieldnorms_readers().get_inner_file();
         let Some(file) = composite.open_read(field) else {
@@ -49,22 +52,15 @@ fn count_tokens(searcher: &Searcher, field: Field) -> tantivy::Result<u64> {
         };
         let bytes = file.read_bytes()?;
         let norms = bytes.as_slice();
-        match segment.alive_bitset() {
-            Some(alive) => {
-                for doc in alive.iter_alive() {
-                    counts[usize::from(norms[doc as usize])] += 1;
-                }
-            }
-            None => {
-                for &id in norms {
-                    counts[usize::from(id)] += 1;
-                }
-            }
-        }
+        total += match segment.alive_bitset() {
+            Some(alive) => alive
+                .iter_alive()
+                .map(|doc| lengths[usize::from(norms[doc as usize])])
+                .sum::<u64>(),
+            None => norms.iter().map(|&id| lengths[usize::from(id)]).sum(),
+        };
     }
-    Ok((0..=u8::MAX)
-        .map(|id| counts[usize::from(id)] * u64::from(FieldNormReader::id_to_fieldnorm(id)))
-        .sum())
+    Ok(total)
 }
 
 impl Bm25StatisticsProvider for LiveStats<'_> {
