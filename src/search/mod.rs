@@ -15,7 +15,6 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -186,8 +185,8 @@ pub struct Engine {
     dir: PathBuf,
     /// BM25 token totals, counted once per searcher generation rather than per search.
     token_totals: TokenTotals,
-    /// The analyzers snippets are made with, kept so that their stem caches stay warm.
-    snippet_analyzers: Mutex<BTreeMap<&'static str, TextAnalyzer>>,
+    /// What finds the matches for snippets, per analyzer, kept so that stem caches stay warm.
+    snippet_matchers: Mutex<BTreeMap<&'static str, analysis::StemMatcher>>,
 }
 
 impl Engine {
@@ -204,7 +203,7 @@ impl Engine {
             reader,
             dir: dir.to_path_buf(),
             token_totals: TokenTotals::default(),
-            snippet_analyzers: Mutex::default(),
+            snippet_matchers: Mutex::default(),
         })
     }
 
@@ -220,7 +219,7 @@ impl Engine {
             reader,
             dir: PathBuf::new(),
             token_totals: TokenTotals::default(),
-            snippet_analyzers: Mutex::default(),
+            snippet_matchers: Mutex::default(),
         })
     }
 
@@ -345,8 +344,8 @@ impl Engine {
         highlight: &HashMap<&'static str, HashSet<String>>,
         options: &SearchOptions,
     ) -> Result<Vec<Hit>> {
-        let mut analyzers = self
-            .snippet_analyzers
+        let mut matchers = self
+            .snippet_matchers
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let no_terms = Default::default();
@@ -359,9 +358,9 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let article = self.fields.to_article(&doc);
             let analyzer_name = analysis::analyzer_for_lang(&article.lang);
-            let analyzer = analyzers
+            let matcher = matchers
                 .entry(analyzer_name)
-                .or_insert_with(|| analysis::analyzer(analyzer_name));
+                .or_insert_with(|| analysis::StemMatcher::new(analyzer_name));
             let terms = highlight.get(analyzer_name).unwrap_or(&no_terms);
             let text = if article.lede.is_empty() {
                 article.body.clone()
@@ -370,13 +369,9 @@ impl Engine {
             } else {
                 format!("{}\n\n{}", article.lede, article.body)
             };
-            let snippet = snippet::make_snippets(
-                &text,
-                analyzer,
-                terms,
-                options.snippets,
-                options.snippet_chars,
-            );
+            let matches = matcher.matches(&text, terms);
+            let snippet =
+                snippet::snippets_around(&text, &matches, options.snippets, options.snippet_chars);
             hits.push(Hit {
                 id: article.id,
                 score,

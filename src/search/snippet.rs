@@ -53,11 +53,22 @@ pub fn make_snippets(
         }
         matches
     };
+    snippets_around(text, &matches, fragments, max_chars)
+}
+
+/// [`make_snippets`] for matches already found: `(start, end, term)` byte ranges of the
+/// words of `text` that match, in text order.
+pub fn snippets_around(
+    text: &str,
+    matches: &[(usize, usize, String)],
+    fragments: usize,
+    max_chars: usize,
+) -> Snippet {
     let mut shown: HashSet<&str> = HashSet::new();
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     while ranges.len() < fragments.max(1) {
         let free = |from: usize, to: usize| ranges.iter().all(|&(s, e)| to <= s || from >= e);
-        let Some((first, last)) = best_window(&matches, max_chars, &shown, &free) else {
+        let Some((first, last)) = best_window(matches, max_chars, &shown, &free) else {
             break;
         };
         let range = around(text, matches[first].0, matches[last].1, max_chars);
@@ -71,7 +82,7 @@ pub fn make_snippets(
         ranges.push(around(text, 0, 0, max_chars));
     }
     ranges.sort_unstable();
-    join(text, &ranges, &matches)
+    join(text, &ranges, matches)
 }
 
 /// Indexes of the first and last match of the free window with the most distinct terms not yet
