@@ -52,6 +52,9 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let hits = engine.search(&options)?;
 
     print_hits(ctx, &hits, format)?;
+    // The process ends here, and the kernel's teardown of the index's mappings at exit is
+    // cheaper than tantivy's unmapping of each file one by one (5% of a search process).
+    std::mem::forget(engine);
     Ok(if hits.total > 0 {
         ExitCode::SUCCESS
     } else {

@@ -64,8 +64,14 @@ impl Query for Bm25TermQuery {
                 ..
             } => {
                 let total = stats.total_num_docs()?;
-                let tokens = stats.total_num_tokens(self.term.field())?;
                 let n = stats.doc_freq(&self.term)?;
+                // A term in no document scores nothing, whatever the field's length: counting
+                // the field's tokens (a pass over its field norms) is spared.
+                let tokens = if n == 0 {
+                    0
+                } else {
+                    stats.total_num_tokens(self.term.field())?
+                };
                 let idf = idf(n, total);
                 let avg_len = if total == 0 {
                     1.0

@@ -68,10 +68,11 @@ impl ExpandedWord {
             Expansion::Typo { edits, .. } => FuzzyTermQuery::new(term, edits, true),
             Expansion::Prefix => FuzzyTermQuery::new_prefix(term, 0, false),
         };
+        let automaton = query.automaton()?;
         let mut counts: std::collections::HashMap<String, u64> = Default::default();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.field)?;
-            let mut stream = inverted.terms().search(query.automaton()?).into_stream()?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
             while stream.advance() {
                 let Ok(text) = std::str::from_utf8(stream.key()) else {
                     continue;

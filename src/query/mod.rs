@@ -18,7 +18,7 @@ use tantivy::{DateTime, Term};
 use crate::error::{Error, Result};
 use crate::ingest::lang::normalize_code;
 use crate::schema::analysis::{self, tokens};
-use crate::schema::{source_key, Fields};
+use crate::schema::{source_key, Fields, LangFields};
 use expand::{ExpandedWord, Expansion};
 pub use parse::{parse, FieldSel, Node};
 
@@ -72,6 +72,17 @@ pub struct BuiltQuery {
 
 /// Builds the tantivy query for `text` under `filters`.
 pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuery> {
+    build_in(text, fields, &fields.langs, filters)
+}
+
+/// Builds the tantivy query for `text` under `filters`, looking in the fields of `langs` only
+/// (the languages an index holds: the others' fields are empty).
+pub fn build_in(
+    text: &str,
+    fields: &Fields,
+    langs: &[LangFields],
+    filters: &Filters,
+) -> Result<BuiltQuery> {
     let tree = parse(text);
     if let Some((message, pos)) = first_invalid(&tree) {
         return Err(Error::BadQuery { message, pos });
@@ -85,6 +96,7 @@ pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuer
     }
     let mut builder = Builder {
         fields,
+        langs,
         analyzers: HashMap::new(),
         highlight: HashMap::new(),
         typos: !filters.exact,
@@ -193,6 +205,8 @@ fn filter_kind(node: &Node) -> Option<u8> {
 
 struct Builder<'a> {
     fields: &'a Fields,
+    /// The languages whose fields words are looked for in.
+    langs: &'a [LangFields],
     analyzers: HashMap<&'static str, tantivy::tokenizer::TextAnalyzer>,
     highlight: HashMap<&'static str, HashSet<String>>,
     /// Whether longer words also match their misspellings.
@@ -290,7 +304,7 @@ impl Builder<'_> {
         phrase: bool,
         negated: bool,
     ) -> Option<Box<dyn Query>> {
-        let fields = self.fields.clone();
+        let (fields, langs) = (self.fields, self.langs);
         match field {
             Some(FieldSel::Source) => return keyword(fields.source_key, &source_key(text)),
             Some(FieldSel::Lang) => return keyword(fields.lang, &normalize_code(text)),
@@ -300,7 +314,7 @@ impl Builder<'_> {
         let title_only = field == Some(FieldSel::Title);
         let text = if phrase { text } else { strip_possessive(text) };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for lang in &fields.langs {
+        for lang in langs {
             let terms = self.analyse(lang.analyzer, text);
             if terms.is_empty() {
                 continue;

@@ -226,6 +226,89 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
     }
 }
 
+/// Finds the words of a text whose stem under one analyzer is among given stems: the tokens
+/// that analyzer gives that are in the set, with their offsets, for highlighting. Only the
+/// words that can have one of the stems are stemmed, which makes a page of snippets a
+/// tokenizer pass and a few stems rather than a stem per word (the stemming was a sixth of a
+/// `warta search` process). The Snowball stemmers only cut and rewrite word endings, so an
+/// English word keeps its first letter; the Indonesian one also cuts prefixes, putting back
+/// at most one letter (`menyapu` → `sapu`), so its stem past the first letter is a part of
+/// the word. A word that cannot have any of the stems is left alone.
+pub struct StemMatcher {
+    /// The analyzer's chain before its stemmer.
+    plain: TextAnalyzer,
+    /// The stemmer, and whether it cuts prefixes too; none for [`PLAIN`].
+    stemmer: Option<(frostem::Stemmer, bool)>,
+    cache: HashMap<String, String>,
+}
+
+impl StemMatcher {
+    /// A matcher for the analyzer called `name` (one of [`EN`], [`ID`], [`PLAIN`]).
+    pub fn new(name: &str) -> Self {
+        let stemmer = match name {
+            EN => Some((frostem::Stemmer::new(frostem::Algorithm::English), false)),
+            ID => Some((frostem::Stemmer::new(frostem::Algorithm::Indonesian), true)),
+            _ => None,
+        };
+        StemMatcher {
+            plain: analyzer(PLAIN),
+            stemmer,
+            cache: HashMap::default(),
+        }
+    }
+
+    /// `(start, end, stem)` of each word of `text` whose stem is in `stems`, byte offsets.
+    pub fn matches(
+        &mut self,
+        text: &str,
+        stems: &std::collections::HashSet<String>,
+    ) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        if stems.is_empty() {
+            return out;
+        }
+        if self.cache.len() > STEM_CACHE_ENTRIES {
+            self.cache.clear();
+        }
+        let mut stream = self.plain.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            let word = token.text.as_str();
+            let stem = match &self.stemmer {
+                None => word,
+                Some((stemmer, prefixes)) => {
+                    if !stems.iter().any(|s| may_stem_to(word, s, *prefixes)) {
+                        continue;
+                    }
+                    if !self.cache.contains_key(word) {
+                        self.cache
+                            .insert(word.to_string(), stem_word(stemmer, word));
+                    }
+                    self.cache[word].as_str()
+                }
+            };
+            if stems.contains(stem) {
+                out.push((token.offset_from, token.offset_to, stem.to_string()));
+            }
+        }
+        out
+    }
+}
+
+/// Whether a Snowball stemmer can turn `word` into `stem`: English keeps the first letter;
+/// Indonesian (which cuts `prefixes`) keeps all of the stem but its first letter in the word.
+fn may_stem_to(word: &str, stem: &str, prefixes: bool) -> bool {
+    let mut rest = stem.chars();
+    let Some(first) = rest.next() else {
+        return true;
+    };
+    if prefixes {
+        word.contains(rest.as_str())
+    } else {
+        word.starts_with(first)
+    }
+}
+
 /// Stems one lower-case word.
 fn stem_word(stemmer: &frostem::Stemmer, word: &str) -> String {
     stemmer.stem(word).into_owned()
@@ -233,6 +316,8 @@ fn stem_word(stemmer: &frostem::Stemmer, word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn terms(name: &str, text: &str) -> Vec<String> {
@@ -240,6 +325,57 @@ mod tests {
             .into_iter()
             .map(|t| t.text)
             .collect()
+    }
+
+    /// The words of the project's corpus and, when present, of the shared real corpora.
+    fn corpus_words() -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("corpus")];
+        for sub in ["bbc-tech", "bbc-other", "id-tech"] {
+            dirs.push(root.join("../shared/corpora").join(sub));
+        }
+        let mut words = std::collections::BTreeSet::new();
+        let mut plain = analyzer(PLAIN);
+        for dir in dirs {
+            for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+                let Ok(bytes) = std::fs::read(entry.path()) else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&bytes);
+                words.extend(tokens(&mut plain, &text).into_iter().map(|t| t.text));
+            }
+        }
+        words.into_iter().collect()
+    }
+
+    #[test]
+    fn stem_matcher_finds_what_the_analyzers_find() {
+        let words = corpus_words();
+        assert!(words.len() > 1000, "{} words", words.len());
+        for (name, prefixes) in [(EN, false), (ID, true)] {
+            let mut full = analyzer(name);
+            for word in &words {
+                let stem = terms_of(&mut full, word);
+                let [stem] = stem.as_slice() else { continue };
+                assert!(may_stem_to(word, stem, prefixes), "{name}: {word} → {stem}");
+            }
+            let text = words.join(" ");
+            let stems: std::collections::HashSet<String> =
+                ["invest", "teknologi", "data", "sapu", "kirim", "mobil"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+            let expected: Vec<(usize, usize, String)> = tokens(&mut full, &text)
+                .into_iter()
+                .filter(|t| stems.contains(&t.text))
+                .map(|t| (t.offset_from, t.offset_to, t.text))
+                .collect();
+            assert_eq!(StemMatcher::new(name).matches(&text, &stems), expected);
+        }
+    }
+
+    fn terms_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        tokens(analyzer, text).into_iter().map(|t| t.text).collect()
     }
 
     #[test]

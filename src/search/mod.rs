@@ -7,6 +7,7 @@ pub mod snippet;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
@@ -18,12 +19,12 @@ use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use crate::article::{Article, Published};
+use crate::article::{Article, Published, ENGLISH, INDONESIAN, UNDETERMINED};
 use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
 pub use facets::{Facet, FacetCounts};
-use live_stats::LiveStats;
+use live_stats::{LiveStats, TokenTotals};
 pub use snippet::Snippet;
 
 /// What a search collects: the page of documents with their sort key and tie-breaking file,
@@ -194,6 +195,10 @@ pub struct Engine {
     fields: Fields,
     reader: IndexReader,
     dir: PathBuf,
+    /// BM25 token totals, counted once per searcher generation rather than per search.
+    token_totals: TokenTotals,
+    /// What finds the matches for snippets, per analyzer, kept so that stem caches stay warm.
+    snippet_matchers: Mutex<BTreeMap<&'static str, analysis::StemMatcher>>,
 }
 
 impl Engine {
@@ -209,6 +214,8 @@ impl Engine {
             fields,
             reader,
             dir: dir.to_path_buf(),
+            token_totals: TokenTotals::default(),
+            snippet_matchers: Mutex::default(),
         })
     }
 
@@ -223,14 +230,17 @@ impl Engine {
             fields,
             reader,
             dir: PathBuf::new(),
+            token_totals: TokenTotals::default(),
+            snippet_matchers: Mutex::default(),
         })
     }
 
     /// Runs a search.
     pub fn search(&self, options: &SearchOptions) -> Result<Hits> {
         let started = Instant::now();
-        let built = query::build(&options.query, &self.fields, &options.filters)?;
         let searcher = self.reader.searcher();
+        let langs = self.langs_in_use(&searcher)?;
+        let built = query::build_in(&options.query, &self.fields, &langs, &options.filters)?;
         // No page can be larger than the index, which also keeps huge --limit/--offset values
         // from overflowing or allocating.
         let docs = searcher.num_docs() as usize;
@@ -283,6 +293,38 @@ impl Engine {
         })
     }
 
+    /// The languages whose fields hold text in the index: a query looks in those alone. The
+    /// fields of a language no article has (often the undetermined one) hold no terms, and
+    /// looking in them is not free: tantivy builds an empty term dictionary for each (in every
+    /// `warta search` process) and counts their tokens over every document. Read from the
+    /// `lang` field's document frequencies, deleted articles included (a language counts if
+    /// any document of it remains, alive or not).
+    fn langs_in_use(&self, searcher: &Searcher) -> Result<Vec<schema::LangFields>> {
+        let (mut english, mut indonesian, mut all) = (0u64, 0u64, 0u64);
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.lang)?;
+            let docs = |code| inverted.doc_freq(&Term::from_field_text(self.fields.lang, code));
+            english += u64::from(docs(ENGLISH)?);
+            indonesian += u64::from(docs(INDONESIAN)?);
+            all += u64::from(segment.max_doc());
+        }
+        // Whatever is neither English nor Indonesian is in the undetermined language's fields.
+        let others = all.saturating_sub(english + indonesian);
+        let used = [
+            (self.fields.for_lang(ENGLISH).text, english),
+            (self.fields.for_lang(INDONESIAN).text, indonesian),
+            (self.fields.for_lang(UNDETERMINED).text, others),
+        ];
+        // In the schema's order, which is the order the query adds up their scores in.
+        Ok(self
+            .fields
+            .langs
+            .iter()
+            .filter(|lang| used.iter().any(|&(text, n)| text == lang.text && n > 0))
+            .copied()
+            .collect())
+    }
+
     /// The terms to highlight: the query's, and the analysed forms of the words that its
     /// misspelt and prefix words stood for.
     fn with_expanded(&self, built: &query::BuiltQuery) -> HashMap<&'static str, HashSet<String>> {
@@ -313,8 +355,10 @@ impl Engine {
         highlight: &HashMap<&'static str, HashSet<String>>,
         options: &SearchOptions,
     ) -> Result<Vec<Hit>> {
-        let mut analyzers: BTreeMap<&'static str, tantivy::tokenizer::TextAnalyzer> =
-            BTreeMap::new();
+        let mut matchers = self
+            .snippet_matchers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let no_terms = Default::default();
         let mut hits = Vec::with_capacity(page.len());
         for ((score, addr), folded) in page {
@@ -325,9 +369,9 @@ impl Engine {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let article = self.fields.to_article(&doc);
             let analyzer_name = analysis::analyzer_for_lang(&article.lang);
-            let analyzer = analyzers
+            let matcher = matchers
                 .entry(analyzer_name)
-                .or_insert_with(|| analysis::analyzer(analyzer_name));
+                .or_insert_with(|| analysis::StemMatcher::new(analyzer_name));
             let terms = highlight.get(analyzer_name).unwrap_or(&no_terms);
             let text = if article.lede.is_empty() {
                 article.body.clone()
@@ -336,13 +380,9 @@ impl Engine {
             } else {
                 format!("{}\n\n{}", article.lede, article.body)
             };
-            let snippet = snippet::make_snippets(
-                &text,
-                analyzer,
-                terms,
-                options.snippets,
-                options.snippet_chars,
-            );
+            let matches = matcher.matches(&text, terms);
+            let snippet =
+                snippet::snippets_around(&text, &matches, options.snippets, options.snippet_chars);
             hits.push(Hit {
                 id: article.id,
                 score,
@@ -451,7 +491,7 @@ impl Engine {
             SortByStaticFastValue::<u64>::for_field(self.field_name(self.fields.id_key)),
             Order::Asc,
         );
-        let stats = LiveStats::new(searcher);
+        let stats = LiveStats::new(searcher, &self.token_totals);
         Ok(match order {
             Ranking::Recent { half_life } => {
                 let published = self.field_name(self.fields.published);

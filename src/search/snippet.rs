@@ -9,8 +9,6 @@ use std::collections::HashSet;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::schema::analysis::tokens;
-
 /// A passage with the positions of its matched words.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snippet {
@@ -43,17 +41,34 @@ pub fn make_snippets(
     let matches: Vec<(usize, usize, String)> = if terms.is_empty() {
         Vec::new()
     } else {
-        tokens(analyzer, text)
-            .into_iter()
-            .filter(|t| terms.contains(&t.text))
-            .map(|t| (t.offset_from, t.offset_to, t.text))
-            .collect()
+        // Streamed rather than collected: most tokens are no match, and a copy of each was
+        // an allocation.
+        let mut matches = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if terms.contains(&t.text) {
+                matches.push((t.offset_from, t.offset_to, t.text.clone()));
+            }
+        }
+        matches
     };
+    snippets_around(text, &matches, fragments, max_chars)
+}
+
+/// [`make_snippets`] for matches already found: `(start, end, term)` byte ranges of the
+/// words of `text` that match, in text order.
+pub fn snippets_around(
+    text: &str,
+    matches: &[(usize, usize, String)],
+    fragments: usize,
+    max_chars: usize,
+) -> Snippet {
     let mut shown: HashSet<&str> = HashSet::new();
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     while ranges.len() < fragments.max(1) {
         let free = |from: usize, to: usize| ranges.iter().all(|&(s, e)| to <= s || from >= e);
-        let Some((first, last)) = best_window(&matches, max_chars, &shown, &free) else {
+        let Some((first, last)) = best_window(matches, max_chars, &shown, &free) else {
             break;
         };
         let range = around(text, matches[first].0, matches[last].1, max_chars);
@@ -67,7 +82,7 @@ pub fn make_snippets(
         ranges.push(around(text, 0, 0, max_chars));
     }
     ranges.sort_unstable();
-    join(text, &ranges, &matches)
+    join(text, &ranges, matches)
 }
 
 /// Indexes of the first and last match of the free window with the most distinct terms not yet
