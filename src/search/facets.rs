@@ -68,11 +68,7 @@ enum Counter {
     },
     Years {
         column: Column<DateTime>,
-        /// Count per year of `years`.
-        counts: Vec<u64>,
-        /// The years met so far, in order, so that a document's year is found by a binary
-        /// search instead of a calendar conversion per document.
-        years: Vec<YearSpan>,
+        counts: YearCounts,
     },
 }
 
@@ -85,47 +81,69 @@ pub struct SegmentFacets {
     counters: Vec<(Facet, Counter)>,
     /// Matches not counted yet.
     docs: Vec<DocId>,
-    /// Scratch space for one block's ordinals and dates.
-    ords: Vec<Option<u64>>,
-    dates: Vec<Option<DateTime>>,
+    /// Scratch space for one block: the matches that have a value, their rows in a column,
+    /// and the values of those rows.
+    with_value: Vec<DocId>,
+    rows: Vec<u32>,
+    ords: Vec<u64>,
+    dates: Vec<DateTime>,
 }
 
 impl SegmentFacets {
     /// Counts the buffered matches.
     fn flush(&mut self) {
         let docs = &self.docs[..];
+        let (with_value, rows) = (&mut self.with_value, &mut self.rows);
         for (_, counter) in &mut self.counters {
             match counter {
                 Counter::Terms { column, counts } => {
                     let Some(column) = column else { continue };
-                    let ords = &mut self.ords[..docs.len()];
-                    ords.fill(None);
-                    column.ords().first_vals(docs, ords);
-                    for &ord in ords.iter().flatten() {
+                    let ords = column.ords();
+                    first_rows(ords, docs, with_value, rows);
+                    self.ords.resize(rows.len(), 0);
+                    ords.values.get_vals(rows, &mut self.ords);
+                    for &ord in &self.ords {
                         counts[ord as usize] += 1;
                     }
                 }
-                Counter::Years {
-                    column,
-                    counts,
-                    years,
-                } => {
-                    let dates = &mut self.dates[..docs.len()];
-                    dates.fill(None);
-                    column.first_vals(docs, dates);
-                    for date in dates.iter().flatten() {
-                        let secs = date.into_timestamp_secs();
-                        let at = years.partition_point(|span| span.end <= secs);
-                        if years.get(at).is_none_or(|span| !span.contains(secs)) {
-                            years.insert(at, YearSpan::of(secs));
-                            counts.insert(at, 0);
-                        }
-                        counts[at] += 1;
+                Counter::Years { column, counts } => {
+                    first_rows(column, docs, with_value, rows);
+                    self.dates.resize(rows.len(), DateTime::MIN);
+                    column.values.get_vals(rows, &mut self.dates);
+                    for date in &self.dates {
+                        counts.add_date(date.into_timestamp_secs());
                     }
                 }
             }
         }
         self.docs.clear();
+    }
+}
+
+/// The rows of `column` holding the first value of each of `docs` that has one: looked up for
+/// the whole block at once, which is much faster than one document at a time for a column that
+/// not every document has a value in.
+fn first_rows<T>(
+    column: &Column<T>,
+    docs: &[DocId],
+    with_value: &mut Vec<DocId>,
+    rows: &mut Vec<u32>,
+) {
+    with_value.clear();
+    rows.clear();
+    column.index.docids_to_rowids(docs, with_value, rows);
+    if with_value.windows(2).any(|pair| pair[0] == pair[1]) {
+        // A document with several values: keep its first.
+        let mut previous = None;
+        let mut kept = 0;
+        for n in 0..rows.len() {
+            if previous != Some(with_value[n]) {
+                previous = Some(with_value[n]);
+                rows[kept] = rows[n];
+                kept += 1;
+            }
+        }
+        rows.truncate(kept);
     }
 }
 
@@ -142,11 +160,15 @@ impl Collector for FacetCollector {
         let mut counters = Vec::with_capacity(self.facets.len());
         for (facet, name) in &self.facets {
             let counter = match facet {
-                Facet::Year => Counter::Years {
-                    column: fast.date(name)?,
-                    counts: Vec::new(),
-                    years: Vec::new(),
-                },
+                Facet::Year => {
+                    let column = fast.date(name)?;
+                    let (oldest, newest) = (column.min_value(), column.max_value());
+                    let counts = YearCounts::for_dates(
+                        oldest.into_timestamp_secs(),
+                        newest.into_timestamp_secs(),
+                    );
+                    Counter::Years { column, counts }
+                }
                 Facet::Source | Facet::Lang => {
                     let column = fast.str(name)?;
                     let terms = column.as_ref().map_or(0, |c| c.num_terms());
@@ -161,8 +183,10 @@ impl Collector for FacetCollector {
         Ok(SegmentFacets {
             counters,
             docs: Vec::with_capacity(BLOCK),
-            ords: vec![None; BLOCK],
-            dates: vec![None; BLOCK],
+            with_value: Vec::with_capacity(BLOCK),
+            rows: Vec::with_capacity(BLOCK),
+            ords: Vec::with_capacity(BLOCK),
+            dates: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -222,9 +246,8 @@ impl SegmentCollector for SegmentFacets {
                         }
                     }
                 }
-                Counter::Years { counts, years, .. } => {
-                    let years = years.iter().map(|span| span.year.to_string());
-                    into.extend(years.zip(counts));
+                Counter::Years { counts, .. } => {
+                    into.extend(counts.nonzero().map(|(year, n)| (year.to_string(), n)));
                 }
             }
         }
@@ -232,37 +255,88 @@ impl SegmentCollector for SegmentFacets {
     }
 }
 
-/// A calendar year (UTC) as a span of Unix seconds.
-#[derive(Debug, Clone, Copy)]
-struct YearSpan {
-    year: i32,
-    start: i64,
-    end: i64,
+/// The calendar year (UTC) of a Unix time in seconds, by Howard Hinnant's `civil_from_days`
+/// (public domain): a few integer operations, where a calendar library's conversion per match
+/// was the largest cost of a year facet.
+fn year_of(secs: i64) -> i32 {
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months counted from March: January and February belong to the next year.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let year = year_of_era + era * 400 + i64::from(month_from_march >= 10);
+    year.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
-impl YearSpan {
-    /// The year holding `secs`.
-    fn of(secs: i64) -> YearSpan {
-        use chrono::{Datelike, NaiveDate};
-        let year = chrono::DateTime::from_timestamp(secs, 0).map_or(0, |d| d.year());
-        let first_second = |year: i32| {
-            NaiveDate::from_ymd_opt(year, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|d| d.and_utc().timestamp())
-        };
-        match (first_second(year), first_second(year + 1)) {
-            (Some(start), Some(end)) => YearSpan { year, start, end },
-            // Out of chrono's range: a span of this one second.
-            _ => YearSpan {
-                year,
-                start: secs,
-                end: secs + 1,
-            },
+/// The most days a segment's table of years may cover (about 400 years, 300 KB).
+const MAX_TABLE_DAYS: i64 = 150_000;
+
+/// Counts per year, in a vector indexed from the first year met.
+#[derive(Debug, Default)]
+struct YearCounts {
+    first: i32,
+    counts: Vec<u64>,
+    /// The day (since the epoch) that `years` starts at.
+    first_day: i64,
+    /// For each day of a segment's range of dates, the index of its year in `counts`: a table
+    /// lookup per match instead of a calendar computation.
+    years: Vec<u16>,
+}
+
+impl YearCounts {
+    /// Counts for dates from `oldest` to `newest` (Unix seconds); others are counted too.
+    fn for_dates(oldest: i64, newest: i64) -> YearCounts {
+        let mut counts = YearCounts::default();
+        let (first_day, last_day) = (oldest.div_euclid(86_400), newest.div_euclid(86_400));
+        if last_day < first_day || last_day - first_day >= MAX_TABLE_DAYS {
+            return counts;
+        }
+        let (first, last) = (year_of(oldest), year_of(newest));
+        counts.first = first;
+        counts.counts = vec![0; (last - first) as usize + 1];
+        counts.first_day = first_day;
+        counts.years = (first_day..=last_day)
+            .map(|day| (year_of(day * 86_400) - first) as u16)
+            .collect();
+        counts
+    }
+
+    /// Counts the date `secs` (Unix seconds).
+    fn add_date(&mut self, secs: i64) {
+        let day = secs.div_euclid(86_400) - self.first_day;
+        match usize::try_from(day)
+            .ok()
+            .and_then(|day| self.years.get(day))
+        {
+            Some(&at) => self.counts[usize::from(at)] += 1,
+            None => self.add(year_of(secs)),
         }
     }
 
-    fn contains(&self, secs: i64) -> bool {
-        (self.start..self.end).contains(&secs)
+    fn add(&mut self, year: i32) {
+        if self.counts.is_empty() {
+            self.first = year;
+        } else if year < self.first {
+            let missing = (self.first - year) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, missing));
+            self.first = year;
+            // The table's indexes are relative to the old first year.
+            self.years.clear();
+        }
+        let at = (year - self.first) as usize;
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, 0);
+        }
+        self.counts[at] += 1;
+    }
+
+    /// The years counted, with their counts.
+    fn nonzero(&self) -> impl Iterator<Item = (i32, u64)> + '_ {
+        let years = (self.first..).zip(self.counts.iter().copied());
+        years.filter(|&(_, n)| n > 0)
     }
 }
 
@@ -271,14 +345,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_year_span_ends_at_the_first_second_of_the_next_year() {
+    fn years_change_at_the_first_second_of_january() {
         let new_year_2025 = 1_735_689_600; // 2025-01-01T00:00:00Z
-        let last_of_2024 = YearSpan::of(new_year_2025 - 1);
-        assert_eq!(last_of_2024.year, 2024);
-        assert!(last_of_2024.contains(1_704_067_200)); // 2024-01-01T00:00:00Z
-        assert!(!last_of_2024.contains(new_year_2025));
-        assert!(!last_of_2024.contains(1_704_067_200 - 1));
-        assert_eq!(YearSpan::of(new_year_2025).year, 2025);
-        assert_eq!(YearSpan::of(-1).year, 1969);
+        assert_eq!(year_of(new_year_2025 - 1), 2024);
+        assert_eq!(year_of(new_year_2025), 2025);
+        assert_eq!(year_of(951_782_400), 2000); // 2000-02-29, a leap day in a century year
+        assert_eq!(year_of(-1), 1969);
+        assert_eq!(year_of(0), 1970);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn years_are_chronos_years(secs in -62_000_000_000i64..250_000_000_000) {
+            use chrono::Datelike;
+            let expected = chrono::DateTime::from_timestamp(secs, 0).unwrap().year();
+            proptest::prop_assert_eq!(year_of(secs), expected);
+        }
+    }
+
+    #[test]
+    fn year_counts_grow_both_ways() {
+        let mut counts = YearCounts::default();
+        for year in [2024, 2022, 2024, 2026] {
+            counts.add(year);
+        }
+        let all: Vec<_> = counts.nonzero().collect();
+        assert_eq!(all, [(2022, 1), (2024, 2), (2026, 1)]);
+    }
+
+    #[test]
+    fn dates_inside_and_outside_the_table_are_counted_by_year() {
+        let day = 86_400;
+        let new_year_2025 = 1_735_689_600;
+        let mut counts = YearCounts::for_dates(new_year_2025 - 3 * day, new_year_2025 + 3 * day);
+        // In the table, on both sides of new year; then before and after it.
+        for secs in [new_year_2025 - 1, new_year_2025, new_year_2025 + day] {
+            counts.add_date(secs);
+        }
+        counts.add_date(new_year_2025 - 400 * day);
+        counts.add_date(new_year_2025 - 1);
+        counts.add_date(new_year_2025 + 800 * day);
+        let all: Vec<_> = counts.nonzero().collect();
+        assert_eq!(all, [(2023, 1), (2024, 2), (2025, 2), (2027, 1)]);
     }
 }
