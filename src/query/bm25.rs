@@ -15,7 +15,7 @@ pub const K1: f32 = 1.2;
 /// Term-frequency saturation in English text and in unstemmed text (the exact copy of every
 /// article, and languages other than English and Indonesian): a repeated word counts for more
 /// before it saturates. Measured in `benches/eval/README.md`
-/// (rows 24-26): TIME and BBC rank better than with 1.2, Indonesian the same.
+/// (rows 24-29): TIME and BBC rank better than with 1.2, Indonesian about the same.
 pub const K1_ENGLISH: f32 = 2.0;
 
 /// The saturation for fields analysed with `analyzer`.

@@ -263,19 +263,17 @@ impl Engine {
             let want = offset + limit;
             let mut count = (want * 2 + 16).min(docs.max(1));
             loop {
-                let mut ranked = fetch(count, 0)?;
+                let ranked = fetch(count, 0)?;
                 let stories = self.group_by_story(&searcher, &ranked.hits)?;
                 if stories.len() >= want || count >= ranked.total || count >= docs {
-                    ranked.hits.clear();
                     let page = stories.into_iter().skip(offset).take(limit).collect();
                     break (page, ranked);
                 }
                 count = (count * 4).min(docs);
             }
         } else {
-            let mut ranked = fetch(limit, offset)?;
-            let hits = std::mem::take(&mut ranked.hits);
-            let page = hits.into_iter().map(|hit| (hit, Vec::new())).collect();
+            let ranked = fetch(limit, offset)?;
+            let page = ranked.hits.iter().map(|&hit| (hit, Vec::new())).collect();
             (page, ranked)
         };
         let page = if options.limit == 0 { Vec::new() } else { page };
