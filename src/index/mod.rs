@@ -21,17 +21,19 @@ use crate::schema::{self, ArticleDocument, Fields, FileStamp, StoryStamp};
 use crate::walk::{self, io_reason, Candidate};
 
 pub mod story;
+mod trim;
 
 use story::Stories;
+use trim::{TrimmedDirectory, Trimmer};
 
 /// The index writer, fed documents that borrow their text from the articles.
 type Writer = IndexWriter<ArticleDocument>;
 
-/// The writer's default memory budget, in MiB. Peak RSS follows it (the budget is split into
-/// one arena per indexing thread, and two are serialised at about the same time), but a smaller
-/// budget makes more segments and merges, which cost memory too: at 100K articles on 2 threads,
-/// peak RSS was 465-513 MiB with 256, 448-497 with 224 and 525 with 192 (more merges).
-pub const DEFAULT_MEMORY_MB: usize = 224;
+/// The writer's default memory budget, in MiB. Peak RSS follows it: the budget is split into
+/// one arena per indexing thread, and the two fill up at about the same time. At 100K articles
+/// on 2 threads, with the index files trimmed from the resident set (`trim`), peak RSS was
+/// 476-486 MiB with 224, 446 with 192 and 420 with 160, in about the same time (25-28 s).
+pub const DEFAULT_MEMORY_MB: usize = 192;
 
 /// What `run_index` is asked to do.
 #[derive(Debug, Clone)]
@@ -141,7 +143,7 @@ pub fn run_index(
     cancel: &AtomicBool,
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let (index, fields) = open_or_create(&options.index_dir, options.rebuild)?;
+    let (index, fields, _trimmer) = open_or_create(&options.index_dir, options.rebuild)?;
     let threads = options.threads.max(1);
     // tantivy refuses less than 15 MB per indexing thread.
     let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
@@ -331,19 +333,14 @@ pub fn run_index(
     Ok(report)
 }
 
-/// The largest index (bytes of its segments) that a bulk run merges into one segment: the merge
-/// maps every segment file, and those pages count in the process's resident set (a 1M build,
-/// 4.5 GB, peaked at 5.7 GB of RSS merging).
-const MERGE_MAX_BYTES: u64 = 1 << 30;
-
 /// Merges every segment into one after a bulk run: one that wrote at least half of the live
-/// articles (a first build, `--rebuild`), not a daily update of a few files, of an index of at
-/// most [`MERGE_MAX_BYTES`]. Such a run leaves a segment per flush of each thread's memory
-/// budget (7 at 100K articles), and every search pays per segment: opening its files (in every
-/// `warta search` process), a term-dictionary lookup per query term and field, a scoring pass.
-/// At 100K one segment instead of seven took a `warta search` process from 11.0 to 6.8 ms, for
-/// about 6 s of merging. Only an optimisation: if the writer cannot be had again (another
-/// process took it), the index stays as committed.
+/// articles (a first build, `--rebuild`), not a daily update of a few files. Such a run leaves
+/// a segment per flush of each thread's memory budget (7 at 100K articles), and every search
+/// pays per segment: opening its files (in every `warta search` process), a term-dictionary
+/// lookup per query term and field, a scoring pass. At 100K one segment instead of seven took
+/// a `warta search` process from 11.0 to 6.8 ms, for about 6 s of merging. The merge needs as
+/// much free disk as the index takes. Only an optimisation: if the writer cannot be had again
+/// (another process took it) or the merge fails, the index stays as committed.
 fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
     let Ok(metas) = index.searchable_segment_metas() else {
         return;
@@ -352,28 +349,9 @@ fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
     if metas.len() < 2 || written == 0 || written * 2 < live {
         return;
     }
-    // A segment's files are named by its id (`<id>.idx`, `<id>.store`, …).
-    let ids: std::collections::HashSet<String> =
-        metas.iter().map(|m| m.id().uuid_string()).collect();
-    let bytes: u64 = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            name.split_once('.').is_some_and(|(id, _)| ids.contains(id))
-        })
-        .filter_map(|entry| entry.metadata().ok())
-        .map(|m| m.len())
-        .sum();
-    if bytes > MERGE_MAX_BYTES {
-        return;
-    }
     let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
-    // The merge reads every segment through mmap, and those pages count in the resident set
-    // on top of what the indexing threads' allocator still holds (freed, but kept by glibc's
-    // per-thread arenas): without this, the peak RSS of a 100K build doubled.
+    // The merge reads every segment through mmap (its pages are trimmed from the resident set
+    // as it goes, see `trim`), on top of what the indexing threads' allocator still holds.
     release_freed_memory();
     // One indexing thread with tantivy's least budget: this writer adds nothing.
     let writer = || index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20);
@@ -393,33 +371,31 @@ fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
     }
 }
 
-/// Hands memory that was freed but is still held by the allocator back to the system.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// Hands memory that was freed but is still held by mimalloc (the `warta` binary's allocator)
+/// back to the system. Does nothing under another allocator (tests).
 fn release_freed_memory() {
-    extern "C" {
-        fn malloc_trim(pad: usize) -> std::ffi::c_int;
-    }
-    // SAFETY: glibc's malloc_trim takes no pointers and may be called at any time from any
-    // thread; it only returns free pages of every arena to the system.
-    unsafe {
-        malloc_trim(0);
-    }
+    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}
-
-fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
-    if !schema::index_exists(dir) {
-        return schema::create_index(dir);
-    }
-    match schema::open_index(dir) {
-        Err(Error::SchemaMismatch(_)) if rebuild => {
-            remove_index_files(dir)?;
-            schema::create_index(dir)
+/// Opens the index in `dir` for writing, or creates it, with a trimmer that keeps the files it
+/// reads out of the resident set until it is dropped.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Trimmer)> {
+    std::fs::create_dir_all(dir)?;
+    let directory = TrimmedDirectory::open(dir)?;
+    let trimmer = directory.trimmer();
+    let (index, fields) = if !schema::index_exists(dir) {
+        schema::create_index_in(dir, directory)?
+    } else {
+        match schema::open_index_in(dir, directory.clone()) {
+            Err(Error::SchemaMismatch(_)) if rebuild => {
+                remove_index_files(dir)?;
+                schema::create_index_in(dir, directory)?
+            }
+            other => other?,
         }
-        other => other,
-    }
+    };
+    Ok((index, fields, trimmer))
 }
 
 /// Deletes an old index's files (only the files tantivy writes, never anything else).

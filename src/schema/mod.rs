@@ -6,6 +6,7 @@ pub mod analysis;
 
 use std::path::Path;
 
+use tantivy::directory::{Directory, MmapDirectory};
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
     Document, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
@@ -207,7 +208,15 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     if !index_exists(dir) {
         return Err(Error::IndexNotFound(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir)?;
+    open_index_in(dir, open_directory(dir)?)
+}
+
+/// Opens the index in `dir` through `directory`, a view of `dir`.
+pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
+    if !index_exists(dir) {
+        return Err(Error::IndexNotFound(dir.to_path_buf()));
+    }
+    let index = Index::open(directory)?;
     let (expected, fields) = build_schema();
     let same = serde_json::to_value(index.schema()).ok() == serde_json::to_value(&expected).ok();
     if !same {
@@ -215,6 +224,11 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     }
     analysis::register(index.tokenizers());
     Ok((index, fields))
+}
+
+/// tantivy's own directory of index files in `dir`.
+fn open_directory(dir: &Path) -> Result<MmapDirectory> {
+    Ok(MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?)
 }
 
 /// How stored documents are compressed: zstd at its default level 3 keeps the docstore at about
@@ -242,11 +256,20 @@ fn index_settings() -> IndexSettings {
 /// Creates an empty index in `dir` (which may exist but must not hold an index).
 pub fn create_index(dir: &Path) -> Result<(Index, Fields)> {
     std::fs::create_dir_all(dir)?;
+    create_index_in(dir, open_directory(dir)?)
+}
+
+/// Creates an empty index in the existing `dir` (which must not hold an index yet), through
+/// `directory`, a view of `dir`.
+pub fn create_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
+    if index_exists(dir) {
+        return Err(tantivy::TantivyError::IndexAlreadyExists.into());
+    }
     let (schema, fields) = build_schema();
     let index = Index::builder()
         .schema(schema)
         .settings(index_settings())
-        .create_in_dir(dir)?;
+        .open_or_create(directory)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
 }
