@@ -13,9 +13,7 @@ use crate::report::{IndexReport, ProblemKind};
 /// One file to consider for indexing.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// The path as given on the command line joined with the path below it.
-    pub display: String,
-    /// Where to read it.
+    /// Where to read it: the path as given on the command line joined with the path below it.
     pub path: PathBuf,
     /// Canonical path: the file's identity across runs.
     pub key: String,
@@ -27,6 +25,14 @@ pub struct Candidate {
     pub size: u64,
     /// Which of `Walked::roots` it was found under.
     pub root: usize,
+}
+
+impl Candidate {
+    /// The path as shown to the user. Not kept: a 1M-file walk would hold a second copy of
+    /// every path for the whole run.
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
 }
 
 /// The result of walking the roots.
@@ -121,7 +127,6 @@ pub fn walk(
                 Err(_) => (0, 0),
             };
             walked.files.push(Candidate {
-                display: entry.path().display().to_string(),
                 path: entry.path().to_path_buf(),
                 key: key.to_string_lossy().into_owned(),
                 kind,

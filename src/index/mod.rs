@@ -133,6 +133,8 @@ struct Indexed {
     size: u64,
     hash: u64,
     articles: u64,
+    /// Whether this run's walk found the file (one not found under a walked root is gone).
+    walked: bool,
 }
 
 /// Indexes the files under `options.paths`, reporting progress to `progress`; stops early,
@@ -230,19 +232,18 @@ pub fn run_index(
 
     // Plan: files whose size and mtime match what the index holds are not even read.
     let mut work = Vec::new();
-    let mut seen = std::collections::HashSet::new();
     for candidate in walked.files {
-        seen.insert(candidate.key.clone());
-        match indexed.get(&candidate.key) {
-            Some(i)
-                if i.mtime == candidate.mtime
-                    && i.size == candidate.size
-                    && !map_changed[candidate.root] =>
+        if let Some(i) = indexed.get_mut(&candidate.key) {
+            i.walked = true;
+            if i.mtime == candidate.mtime
+                && i.size == candidate.size
+                && !map_changed[candidate.root]
             {
-                report.unchanged += i.articles
+                report.unchanged += i.articles;
+                continue;
             }
-            _ => work.push(candidate),
         }
+        work.push(candidate);
     }
     progress.start(work.len() as u64, work.iter().map(|c| c.size).sum());
 
@@ -317,7 +318,7 @@ pub fn run_index(
         // Files that vanished from under the walked roots.
         for (key, entry) in &indexed {
             let under_walked = walked.roots.iter().any(|r| Path::new(key).starts_with(r));
-            if under_walked && !seen.contains(key) {
+            if under_walked && !entry.walked {
                 writer.delete_term(Term::from_field_text(fields.file, key));
                 report.removed += entry.articles;
             }
@@ -443,7 +444,7 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
         hash ^= map.fingerprint();
     }
     let mut result = ingest::parse(
-        &candidate.display,
+        &candidate.display(),
         &candidate.key,
         candidate.kind,
         &bytes,
@@ -493,7 +494,7 @@ fn apply(
         Err(IngestError::Unreadable(err)) => {
             // Keep what the index had: an unreadable file is not a deleted one.
             report.problem(
-                &candidate.display,
+                candidate.display(),
                 ProblemKind::Failed,
                 format!("cannot read: {}", io_reason(&err)),
             );
@@ -506,14 +507,14 @@ fn apply(
                 report.removed += before.articles;
                 indexed.remove(&candidate.key);
             }
-            report.problem(&candidate.display, err.kind(), err.to_string());
+            report.problem(candidate.display(), err.kind(), err.to_string());
             return Ok(());
         }
     };
     for note in &ingested.notes {
         let path = match note.record {
-            Some(n) => format!("{}#{n}", candidate.display),
-            None => candidate.display.clone(),
+            Some(n) => format!("{}#{n}", candidate.display()),
+            None => candidate.display(),
         };
         report.problem(path, note.kind, note.reason.clone());
     }
@@ -541,15 +542,6 @@ fn apply(
         };
         writer.add_document(fields.article_document(article, stamp.clone(), stamp_story))?;
     }
-    indexed.insert(
-        candidate.key.clone(),
-        Indexed {
-            mtime: stamp.mtime,
-            size: stamp.size,
-            hash,
-            articles: count,
-        },
-    );
     Ok(())
 }
 
@@ -602,6 +594,7 @@ fn load_indexed(
                 size: sizes.first(doc).unwrap_or(0),
                 hash: hashes.first(doc).unwrap_or(0),
                 articles: 0,
+                walked: false,
             });
             entry.articles += 1;
         }

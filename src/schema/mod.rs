@@ -218,8 +218,7 @@ pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fi
     }
     let index = Index::open(directory)?;
     let (expected, fields) = build_schema();
-    let same = serde_json::to_value(index.schema()).ok() == serde_json::to_value(&expected).ok();
-    if !same {
+    if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
     analysis::register(index.tokenizers());
@@ -472,6 +471,22 @@ fn first_text(doc: &TantivyDocument, field: Field) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_opens_only_with_the_schema_it_was_built_with() {
+        let ours = tempfile::tempdir().unwrap();
+        create_index(ours.path()).unwrap();
+        assert!(open_index(ours.path()).is_ok());
+
+        let other = tempfile::tempdir().unwrap();
+        let mut builder = Schema::builder();
+        builder.add_text_field("title", tantivy::schema::TEXT);
+        Index::create_in_dir(other.path(), builder.build()).unwrap();
+        assert!(matches!(
+            open_index(other.path()),
+            Err(Error::SchemaMismatch(_))
+        ));
+    }
 
     fn sample() -> Article {
         Article {
