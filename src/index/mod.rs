@@ -245,6 +245,13 @@ pub fn run_index(
         }
         work.push(candidate);
     }
+    // A bulk run (a first build, `--rebuild`, or most files new or changed) merges all its
+    // segments at the end (`merge_after_bulk`); merging some of them meanwhile would only
+    // make it merge those bytes twice, and leave segments too large to balance the final
+    // merge's parts.
+    if work.len() >= indexed.len() {
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+    }
     progress.start(work.len() as u64, work.iter().map(|c| c.size).sum());
 
     let payload = Payload {
@@ -330,7 +337,8 @@ pub fn run_index(
     // What the run kept per file (at 1M files, some 400 MB) is not needed for the merge.
     drop((work, indexed, stories));
     if !report.interrupted {
-        merge_after_bulk(&index, &options.index_dir, report.added + report.updated);
+        let written = report.added + report.updated;
+        merge_after_bulk(&index, &options.index_dir, written, threads);
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
@@ -344,7 +352,7 @@ pub fn run_index(
 /// a `warta search` process from 11.0 to 6.8 ms, for about 6 s of merging. The merge needs as
 /// much free disk as the index takes. Only an optimisation: if the writer cannot be had again
 /// (another process took it) or the merge fails, the index stays as committed.
-fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
+fn merge_after_bulk(index: &Index, dir: &Path, written: u64, threads: usize) {
     let Ok(metas) = index.searchable_segment_metas() else {
         return;
     };
@@ -352,7 +360,22 @@ fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
     if metas.len() < 2 || written == 0 || written * 2 < live {
         return;
     }
-    let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
+    // A large index is merged into one segment per thread instead, of about equal size, which
+    // a search then scores side by side (`search::PARALLEL_MIN_DOCS`).
+    let parts = if live >= crate::search::PARALLEL_MIN_DOCS {
+        threads.clamp(1, metas.len())
+    } else {
+        1
+    };
+    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); parts];
+    let mut by_size: Vec<_> = metas.iter().collect();
+    by_size.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+    for meta in by_size {
+        if let Some(lightest) = groups.iter_mut().min_by_key(|(docs, _)| *docs) {
+            lightest.0 += u64::from(meta.num_docs());
+            lightest.1.push(meta.id());
+        }
+    }
     // The merge reads every segment through mmap (its pages are trimmed from the resident set
     // as it goes, see `trim`), on top of what the indexing threads' allocator still holds.
     release_freed_memory();
@@ -361,8 +384,16 @@ fn merge_after_bulk(index: &Index, dir: &Path, written: u64) {
     let Ok(mut merger) = writer() else {
         return;
     };
-    // The merge keeps the last commit's payload (tantivy saves the metas with it).
-    let _ = merger.merge(&segments).wait();
+    // The merges keep the last commit's payload (tantivy saves the metas with it), and run
+    // side by side.
+    let merges: Vec<_> = groups
+        .iter()
+        .filter(|(_, group)| group.len() > 1)
+        .map(|(_, group)| merger.merge(group))
+        .collect();
+    for merge in merges {
+        let _ = merge.wait();
+    }
     let _ = merger.wait_merging_threads();
     // The merged segments' files count as in use until the merge is over; a writer on the
     // index opened afresh deletes them (as tantivy-cli's `merge` does).
