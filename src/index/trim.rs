@@ -11,9 +11,11 @@
 //! [`Trimmer`] drops those pages from the process's page tables (`madvise(MADV_DONTNEED)`)
 //! whenever more than [`TRIM_ABOVE`] of file pages are resident; a page read again is mapped
 //! again from the page cache, a minor fault. It looks every [`LOOK_EVERY`]: merging segments
-//! copies a whole docstore in one `write`, which maps a gigabyte of pages in under a second
-//! (a 1M build's final merge peaked at 2.1 GB of RSS when the trimmer ran every 200 ms). No crate does this: memmap2 offers `madvise` only on a map one owns, and tantivy keeps
-//! its maps to itself, hence the wrapper that sees each map as it is handed out.
+//! copies a whole docstore in one `write`, which maps a gigabyte of pages in under a second (a
+//! 1M build's final merge peaked at 2.1 GB of RSS when the trimmer ran every 200 ms).
+//!
+//! No crate does this: memmap2 offers `madvise` only on a map one owns, and tantivy keeps its
+//! maps to itself, hence the wrapper that sees each map as it is handed out.
 
 use std::io;
 use std::ops::Range;

@@ -189,6 +189,14 @@ pub struct Stats {
     pub index_dir: PathBuf,
 }
 
+/// A reader of `index` that sees its last commit, reloaded only when asked.
+fn manual_reader(index: &Index) -> Result<IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?)
+}
+
 /// An open index, ready to answer queries.
 pub struct Engine {
     index: Index,
@@ -212,17 +220,19 @@ impl Engine {
     /// Opens the index in `dir` at its last commit.
     pub fn open(dir: &Path) -> Result<Engine> {
         let (mut index, fields) = schema::open_index(dir)?;
-        let metas = index.searchable_segment_metas()?;
-        let docs: u64 = metas.iter().map(|m| u64::from(m.num_docs())).sum();
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = metas.len().min(cores);
-        if docs >= PARALLEL_MIN_DOCS && threads > 1 {
-            index.set_multithread_executor(threads)?;
+        let mut reader = manual_reader(&index)?;
+        // Searchers search with the executor of the index they were made from, so a large
+        // index is read again with a thread per segment (only there: reading meta.json again
+        // here would cost every search process).
+        let searcher = reader.searcher();
+        let segments = searcher.segment_readers().len();
+        if searcher.num_docs() >= PARALLEL_MIN_DOCS && segments > 1 {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            if cores > 1 {
+                index.set_multithread_executor(segments.min(cores))?;
+                reader = manual_reader(&index)?;
+            }
         }
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
         Ok(Engine {
             index,
             fields,
@@ -235,10 +245,7 @@ impl Engine {
 
     /// Wraps an index built elsewhere (tests use one in RAM).
     pub fn from_index(index: Index, fields: Fields) -> Result<Engine> {
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = manual_reader(&index)?;
         Ok(Engine {
             index,
             fields,
