@@ -245,11 +245,12 @@ pub fn run_index(
         }
         work.push(candidate);
     }
-    // A bulk run (a first build, `--rebuild`, or most files new or changed) merges all its
-    // segments at the end (`merge_after_bulk`); merging some of them meanwhile would only
-    // make it merge those bytes twice, and leave segments too large to balance the final
-    // merge's parts.
-    if work.len() >= indexed.len() {
+    // A bulk run (a first build, `--rebuild`, or at least as many files to read as the index
+    // held) merges all its segments at the end (`merge_after_bulk`); merging some of them
+    // meanwhile would only make it merge those bytes twice, and leave segments too large to
+    // balance the final merge's parts.
+    let bulk = work.len() >= indexed.len();
+    if bulk {
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     }
     progress.start(work.len() as u64, work.iter().map(|c| c.size).sum());
@@ -336,28 +337,27 @@ pub fn run_index(
     writer.wait_merging_threads()?;
     // What the run kept per file (at 1M files, some 400 MB) is not needed for the merge.
     drop((work, indexed, stories));
-    if !report.interrupted {
-        let written = report.added + report.updated;
-        merge_after_bulk(&index, &options.index_dir, written, threads);
+    if bulk && !report.interrupted {
+        merge_after_bulk(&index, &options.index_dir, threads);
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
 }
 
-/// Merges every segment into one after a bulk run: one that wrote at least half of the live
-/// articles (a first build, `--rebuild`), not a daily update of a few files. Such a run leaves
-/// a segment per flush of each thread's memory budget (7 at 100K articles), and every search
-/// pays per segment: opening its files (in every `warta search` process), a term-dictionary
-/// lookup per query term and field, a scoring pass. At 100K one segment instead of seven took
-/// a `warta search` process from 11.0 to 6.8 ms, for about 6 s of merging. The merge needs as
-/// much free disk as the index takes. Only an optimisation: if the writer cannot be had again
+/// Merges every segment into one after a bulk run (a first build, `--rebuild`, or one that read
+/// at least as many files as the index held), not a daily update of a few files, which the
+/// merge policy looks after. Such a run leaves a segment per flush of each thread's memory
+/// budget, and every search pays per segment: opening its files (in every `warta search`
+/// process), a term-dictionary lookup per query term and field, a scoring pass. At 100K one
+/// segment instead of seven took a `warta search` process from 11.0 to 6.8 ms, for about 6 s
+/// of merging. The merge needs as much free disk as the index takes. Only an optimisation: if the writer cannot be had again
 /// (another process took it) or the merge fails, the index stays as committed.
-fn merge_after_bulk(index: &Index, dir: &Path, written: u64, threads: usize) {
+fn merge_after_bulk(index: &Index, dir: &Path, threads: usize) {
     let Ok(metas) = index.searchable_segment_metas() else {
         return;
     };
     let live: u64 = metas.iter().map(|m| u64::from(m.num_docs())).sum();
-    if metas.len() < 2 || written == 0 || written * 2 < live {
+    if metas.len() < 2 {
         return;
     }
     // A large index is merged into one segment per thread instead, of about equal size, which
