@@ -350,8 +350,9 @@ pub fn run_index(
 /// budget, and every search pays per segment: opening its files (in every `warta search`
 /// process), a term-dictionary lookup per query term and field, a scoring pass. At 100K one
 /// segment instead of seven took a `warta search` process from 11.0 to 6.8 ms, for about 6 s
-/// of merging. The merge needs as much free disk as the index takes. Only an optimisation: if the writer cannot be had again
-/// (another process took it) or the merge fails, the index stays as committed.
+/// of merging. The merge needs as much free disk as the index takes. Only an optimisation: if
+/// the writer cannot be had again (another process took it) or the merge fails, the index
+/// stays as committed.
 fn merge_after_bulk(index: &Index, dir: &Path, threads: usize) {
     let Ok(metas) = index.searchable_segment_metas() else {
         return;
@@ -379,9 +380,7 @@ fn merge_after_bulk(index: &Index, dir: &Path, threads: usize) {
     // The merge reads every segment through mmap (its pages are trimmed from the resident set
     // as it goes, see `trim`), on top of what the indexing threads' allocator still holds.
     release_freed_memory();
-    // One indexing thread with tantivy's least budget: this writer adds nothing.
-    let writer = || index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20);
-    let Ok(mut merger) = writer() else {
+    let Ok(mut merger) = idle_writer(index) else {
         return;
     };
     // The merges keep the last commit's payload (tantivy saves the metas with it), and run
@@ -397,12 +396,17 @@ fn merge_after_bulk(index: &Index, dir: &Path, threads: usize) {
     let _ = merger.wait_merging_threads();
     // The merged segments' files count as in use until the merge is over; a writer on the
     // index opened afresh deletes them (as tantivy-cli's `merge` does).
-    let reopened = Index::open_in_dir(dir)
-        .and_then(|index| index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15 << 20));
+    let reopened = Index::open_in_dir(dir).and_then(|index| idle_writer(&index));
     if let Ok(collector) = reopened {
         let _ = collector.garbage_collect_files().wait();
         let _ = collector.wait_merging_threads();
     }
+}
+
+/// A writer that adds nothing (merges, collects files): one indexing thread with tantivy's least
+/// budget.
+fn idle_writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(1, 15 << 20)
 }
 
 /// Hands memory that was freed but is still held by mimalloc (the `warta` binary's allocator)

@@ -211,11 +211,9 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     open_index_in(dir, open_directory(dir)?)
 }
 
-/// Opens the index in `dir` through `directory`, a view of `dir`.
+/// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
+/// `dir`, checking that warta built it with this schema.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
-    if !index_exists(dir) {
-        return Err(Error::IndexNotFound(dir.to_path_buf()));
-    }
     let index = Index::open(directory)?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {
@@ -231,7 +229,7 @@ fn open_directory(dir: &Path) -> Result<MmapDirectory> {
 }
 
 /// How stored documents are compressed: zstd at its default level 3 keeps the docstore at about
-/// half the raw text (lz4: three quarters), and a hit's 16 KB block still decompresses in tens
+/// half the raw text (lz4: three quarters), and a hit's 32 KB block still decompresses in tens
 /// of microseconds. The setting lives in each index's meta.json, so indexes built with lz4
 /// stay readable.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;

@@ -233,27 +233,30 @@ impl Engine {
                 reader = manual_reader(&index)?;
             }
         }
-        Ok(Engine {
+        Ok(Engine::with_reader(
             index,
             fields,
             reader,
-            dir: dir.to_path_buf(),
-            token_totals: TokenTotals::default(),
-            snippet_matchers: Mutex::default(),
-        })
+            dir.to_path_buf(),
+        ))
     }
 
     /// Wraps an index built elsewhere (tests use one in RAM).
     pub fn from_index(index: Index, fields: Fields) -> Result<Engine> {
         let reader = manual_reader(&index)?;
-        Ok(Engine {
+        Ok(Engine::with_reader(index, fields, reader, PathBuf::new()))
+    }
+
+    /// An engine over `index` read through `reader`.
+    fn with_reader(index: Index, fields: Fields, reader: IndexReader, dir: PathBuf) -> Engine {
+        Engine {
             index,
             fields,
             reader,
-            dir: PathBuf::new(),
+            dir,
             token_totals: TokenTotals::default(),
             snippet_matchers: Mutex::default(),
-        })
+        }
     }
 
     /// Runs a search.
