@@ -5,8 +5,6 @@
 //! After a deliberate change to the output, write the files again with
 //! `WARTA_BLESS=1 cargo test --test e2e golden` and review the diff.
 
-use std::path::PathBuf;
-
 use crate::util::{root, Sandbox};
 
 /// A small corpus written here, so that the sample corpus can grow without touching these files:
@@ -44,7 +42,7 @@ fn sandbox() -> Sandbox {
 fn check(s: &Sandbox, name: &str, args: &[&str], code: i32) {
     let run = s.run(args).code(code);
     let got = normalise(&run.stdout);
-    let path = PathBuf::from(root()).join("tests/e2e/golden").join(name);
+    let path = root().join("tests/e2e/golden").join(name);
     if std::env::var_os("WARTA_BLESS").is_some() {
         std::fs::write(&path, &got).unwrap();
         return;
@@ -86,11 +84,12 @@ fn name_ids(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let end = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len())
-            .max(1);
-        let (word, tail) = rest.split_at(rest.ceil_char_boundary(end));
+        let end = match rest.find(|c: char| !c.is_ascii_alphanumeric()) {
+            Some(0) => rest.chars().next().map_or(1, char::len_utf8),
+            Some(end) => end,
+            None => rest.len(),
+        };
+        let (word, tail) = rest.split_at(end);
         if word.len() == 16
             && word
                 .bytes()
