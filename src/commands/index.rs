@@ -12,7 +12,7 @@ use warta::report::IndexReport;
 use super::{Context, DEFAULT_CORPUS};
 use crate::cli::IndexArgs;
 use crate::exit_codes::ExitCode;
-use crate::render::json::IndexReportJson;
+use crate::render::json::{write_line, IndexReportJson};
 use crate::render::progress::IndexProgress;
 use crate::render::terminal::index_summary;
 
@@ -38,8 +38,7 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &IndexReportJson::new(&report))?;
-        writeln!(out)?;
+        write_line(&mut out, &IndexReportJson::new(&report))?;
     } else if !ctx.quiet {
         writeln!(out, "{}", index_summary(&report))?;
     }

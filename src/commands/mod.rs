@@ -31,7 +31,7 @@ pub struct Context {
     pub quiet: bool,
 }
 
-/// Runs the command line; the exit code follows grep (found, nothing found).
+/// Runs the command line and says how it ended.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = match cli.color {
         ColorWhen::Always => true,

@@ -7,7 +7,7 @@ use warta::search::Engine;
 use super::Context;
 use crate::cli::ShowArgs;
 use crate::exit_codes::ExitCode;
-use crate::render::json::ArticleJson;
+use crate::render::json::{write_line, ArticleJson};
 use crate::render::terminal;
 
 /// Runs `warta show`.
@@ -16,8 +16,7 @@ pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let article = engine.get(&args.target)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &ArticleJson::new(&article))?;
-        writeln!(out)?;
+        write_line(&mut out, &ArticleJson::new(&article))?;
     } else {
         terminal::write_article(&mut out, &article, ctx.style)?;
     }

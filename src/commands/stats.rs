@@ -7,7 +7,7 @@ use warta::search::Engine;
 use super::Context;
 use crate::cli::StatsArgs;
 use crate::exit_codes::ExitCode;
-use crate::render::json::{CountsJson, StatsJson};
+use crate::render::json::{write_line, CountsJson, StatsJson};
 use crate::render::terminal;
 
 /// Runs `warta stats`.
@@ -17,8 +17,7 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
     if let Some(by) = args.by {
         let counts = engine.counts_by(by.facet())?;
         if args.json {
-            serde_json::to_writer(&mut out, &CountsJson::new(by.facet(), &counts))?;
-            writeln!(out)?;
+            write_line(&mut out, &CountsJson::new(by.facet(), &counts))?;
         } else {
             terminal::write_counts(&mut out, &counts)?;
         }
@@ -27,8 +26,7 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
     }
     let stats = engine.stats()?;
     if args.json {
-        serde_json::to_writer(&mut out, &StatsJson::new(&stats))?;
-        writeln!(out)?;
+        write_line(&mut out, &StatsJson::new(&stats))?;
     } else {
         terminal::write_stats(&mut out, &stats, ctx.style)?;
     }

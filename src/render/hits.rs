@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use warta::search::{Hit, Hits};
 
-use super::json::{HitJson, SearchJson};
+use super::json::{write_line, HitJson, SearchJson};
 use super::{terminal, Style};
 
 /// The output formats of `search` and `similar`.
@@ -127,8 +127,7 @@ impl HitPrinter for Json<'_> {
     }
 
     fn finish(&mut self, hits: &Hits) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &SearchJson::new(hits))?;
-        writeln!(self.out)
+        write_line(&mut self.out, &SearchJson::new(hits))
     }
 }
 
@@ -139,8 +138,7 @@ struct JsonLines<'w> {
 
 impl HitPrinter for JsonLines<'_> {
     fn hit(&mut self, _rank: usize, hit: &Hit) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &HitJson::new(hit))?;
-        writeln!(self.out)
+        write_line(&mut self.out, &HitJson::new(hit))
     }
 }
 

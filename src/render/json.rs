@@ -3,11 +3,18 @@
 //! fields cannot change what scripts read: a change to the contract is a change to this file.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 use warta::report::{IndexReport, Problem, ProblemKind};
 use warta::search::{Facet, Hit, Hits, Stats};
 use warta::{Article, Published};
+
+/// Writes one shape of this file as a line of JSON.
+pub fn write_line(out: &mut impl Write, shape: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, shape)?;
+    writeln!(out)
+}
 
 /// `search --json` and `similar --json`.
 #[derive(Serialize)]
