@@ -4,11 +4,10 @@
 //! inspect articles without either.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::Serialize;
 
 /// A news article as read from a file (or one record of a multi-article file). The parsers
 /// start from `Article::default()` and fill in what the input says.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Article {
     /// Stable id: the same file (and record) always gets the same id.
     pub id: String,
@@ -72,12 +71,6 @@ impl Published {
         DateTime::parse_from_rfc3339(text)
             .ok()
             .map(Published::DateTime)
-    }
-}
-
-impl Serialize for Published {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_iso())
     }
 }
 

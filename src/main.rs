@@ -2,35 +2,29 @@
 
 mod cli;
 mod commands;
+mod exit_codes;
 mod render;
-
-use std::process::ExitCode;
 
 use clap::Parser;
 
+use exit_codes::ExitCode;
+
 /// mimalloc rather than glibc's malloc: indexing allocates each article's text on one thread and
-/// frees it on tantivy's, and glibc's per-thread arenas kept hundreds of MB of such memory.
+/// frees it on tantivy's, and glibc's per-thread arenas held on to much of such freed memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let code = match commands::run(cli) {
         Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
-            let hint = err
-                .chain()
-                .find_map(|e| e.downcast_ref::<warta::Error>())
-                .and_then(|e| e.hint());
-            let message = format!("{err:#}").replace('\n', " ");
-            match hint {
-                Some(hint) => eprintln!("warta: {message}; {hint}"),
-                None => eprintln!("warta: {message}"),
-            }
-            ExitCode::from(2)
+            render::messages::error(&err);
+            ExitCode::Error
         }
-    }
+    };
+    code.into()
 }
 
 /// A reader that went away (`warta search x | head -1`) is not an error.

@@ -1,10 +1,8 @@
-//! What an indexing run did, as plain data: counts, and the problems met on the way.
-
-use serde::Serialize;
+//! What an indexing run did, as plain data: counts, and the problems met on the way. Its JSON
+//! form is the binary's (`render/json.rs`).
 
 /// How serious a problem with one input was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     /// Passed over on purpose (binary, empty, not an article); nothing was lost.
     Skipped,
@@ -15,7 +13,7 @@ pub enum ProblemKind {
 }
 
 /// One problem with one input path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// The path as the user would write it.
     pub path: String,
@@ -26,7 +24,7 @@ pub struct Problem {
 }
 
 /// The outcome of one `warta index` run. Article counts, except `skipped`/`failed` (files).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IndexReport {
     /// Article files found under the paths.
     pub files: u64,
@@ -49,7 +47,6 @@ pub struct IndexReport {
     /// Every problem met, in the order met.
     pub problems: Vec<Problem>,
     /// Whether the run was interrupted (what was done is committed).
-    #[serde(skip)]
     pub interrupted: bool,
 }
 

@@ -2,21 +2,19 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use warta::index::{self, IndexOptions, Progress};
+use warta::index::{self, IndexOptions};
 use warta::ingest::FieldMap;
-use warta::report::{IndexReport, Problem, ProblemKind};
+use warta::report::IndexReport;
 
-use super::{warn, Context, DEFAULT_CORPUS};
+use super::{Context, DEFAULT_CORPUS};
 use crate::cli::IndexArgs;
+use crate::exit_codes::ExitCode;
+use crate::render::json::{write_line, IndexReportJson};
+use crate::render::progress::IndexProgress;
 use crate::render::terminal::index_summary;
-
-/// Exit code of a run stopped by Ctrl-C, as shells report SIGINT.
-const INTERRUPTED: u8 = 130;
 
 /// Runs `warta index`.
 pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
@@ -40,8 +38,7 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
+        write_line(&mut out, &IndexReportJson::new(&report))?;
     } else if !ctx.quiet {
         writeln!(out, "{}", index_summary(&report))?;
     }
@@ -61,84 +58,19 @@ pub fn index_with_progress(
         // simply ends the process, and the last commit stays whole.
         let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
     }
-    let bar = Bar::new(show_bar, show_warnings);
+    let bar = IndexProgress::new(show_bar, show_warnings);
     let report = index::run_index(options, &bar, &cancel)?;
     bar.done();
     Ok(report)
 }
 
-/// 130 when interrupted, 2 when an article file could not be read or parsed, else 0.
+/// Interrupted when it was, an error when an article file could not be read or parsed.
 pub fn exit_code(report: &IndexReport) -> ExitCode {
     if report.interrupted {
-        ExitCode::from(INTERRUPTED)
+        ExitCode::Interrupted
     } else if report.failed > 0 {
-        ExitCode::from(2)
+        ExitCode::Error
     } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// Progress on stderr: an indicatif bar on a terminal, problems as `warta: path: reason` lines.
-struct Bar {
-    bar: Option<ProgressBar>,
-    show_warnings: bool,
-}
-
-impl Bar {
-    fn new(show: bool, show_warnings: bool) -> Bar {
-        Bar {
-            bar: show.then(|| ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())),
-            show_warnings,
-        }
-    }
-
-    fn done(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn walking(&self, files: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(format!("looking for files: {files} found"));
-            bar.tick();
-        }
-    }
-
-    fn start(&self, files: u64, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_length(bytes.max(1));
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, ETA {eta}) {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.set_message(format!("{files} files to read"));
-        }
-    }
-
-    fn advance(&self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(bytes);
-        }
-    }
-
-    fn problem(&self, problem: &Problem) {
-        if self.show_warnings || problem.kind == ProblemKind::Failed {
-            let line = format!("{}: {}", problem.path, problem.reason);
-            match &self.bar {
-                Some(bar) => bar.suspend(|| warn(&line)),
-                None => warn(&line),
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.set_message("committing");
-        }
+        ExitCode::Success
     }
 }

@@ -9,9 +9,9 @@ pub mod stats;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::cli::{Cli, ColorWhen, Command};
+use crate::exit_codes::ExitCode;
 use crate::render::Style;
 
 /// The index location a user gets without `--index` or `WARTA_INDEX`.
@@ -31,7 +31,7 @@ pub struct Context {
     pub quiet: bool,
 }
 
-/// Runs the command line; the exit code follows grep (0 found, 1 nothing found).
+/// Runs the command line and says how it ended.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = match cli.color {
         ColorWhen::Always => true,
@@ -55,9 +55,4 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
     }
-}
-
-/// Prints `warta: message` on stderr (for warnings that do not end the run).
-pub fn warn(message: impl std::fmt::Display) {
-    eprintln!("warta: {message}");
 }

@@ -1,20 +1,21 @@
 //! `warta search`: ranked hits with snippets, for a person or (with `--json`) for a script.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::Context as _;
 use warta::index::IndexOptions;
 use warta::ingest::date::parse_date;
 use warta::query::Filters;
 use warta::schema::index_exists;
-use warta::search::{Engine, Hits, SearchOptions, SortBy};
+use warta::search::{Engine, SearchOptions, SortBy};
 
 use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
-use crate::render::json::SearchJson;
-use crate::render::terminal;
+use crate::exit_codes::ExitCode;
+use crate::render::messages::note;
+use crate::render::terminal::index_summary;
+use crate::render::{print_hits, Format};
 
 /// Runs `warta search`.
 pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -51,51 +52,29 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.search(&options)?;
 
-    print_hits(ctx, &hits, format)?;
+    print_hits(&hits, format, ctx.style, show_footer(ctx))?;
     // The process ends here, and the kernel's teardown of the index's mappings at exit is
-    // cheaper than tantivy's unmapping of each file one by one (5% of a search process).
+    // cheaper than tantivy's unmapping of each file one by one.
     std::mem::forget(engine);
-    Ok(if hits.total > 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(ExitCode::found(hits.total > 0))
 }
 
-/// Prints a page of hits in the format asked for.
-pub fn print_hits(ctx: &Context, hits: &Hits, format: FormatArg) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        FormatArg::Json => {
-            serde_json::to_writer(&mut out, &SearchJson::new(hits))?;
-            writeln!(out)?;
-        }
-        FormatArg::Jsonl => {
-            for hit in SearchJson::new(hits).hits() {
-                serde_json::to_writer(&mut out, hit)?;
-                writeln!(out)?;
-            }
-        }
-        FormatArg::Tsv => terminal::write_tsv(&mut out, hits)?,
-        FormatArg::Paths => terminal::write_paths(&mut out, hits)?,
-        FormatArg::Text => {
-            terminal::write_hits(&mut out, hits, ctx.style)?;
-            terminal::write_facets(&mut out, &hits.facets, ctx.style)?;
-            if !ctx.quiet && std::io::stdout().is_terminal() {
-                terminal::write_footer(&mut out, hits, ctx.style)?;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(())
+/// Whether text output ends with the "1-10 of 42 matches" line: on a terminal, unless `-q`.
+pub fn show_footer(ctx: &Context) -> bool {
+    !ctx.quiet && std::io::stdout().is_terminal()
 }
 
 /// The format asked for with `--json` or `--format`.
-pub fn format_of(json: bool, format: Option<FormatArg>) -> FormatArg {
+pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
     if json {
-        FormatArg::Json
-    } else {
-        format.unwrap_or(FormatArg::Text)
+        return Format::Json;
+    }
+    match format.unwrap_or(FormatArg::Text) {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Tsv => Format::Tsv,
+        FormatArg::Paths => Format::Paths,
     }
 }
 
@@ -111,14 +90,14 @@ fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
     if !ctx.default_index || index_exists(&ctx.index_dir) || !Path::new(DEFAULT_CORPUS).is_dir() {
         return Ok(());
     }
-    eprintln!(
-        "warta: no index yet in {}/; indexing {DEFAULT_CORPUS}/ first",
+    note(format_args!(
+        "no index yet in {}/; indexing {DEFAULT_CORPUS}/ first",
         ctx.index_dir.display()
-    );
+    ));
     let options = IndexOptions::new(ctx.index_dir.clone(), vec![DEFAULT_CORPUS.into()]);
     let report = index_with_progress(&options, false, !ctx.quiet)?;
     if !ctx.quiet {
-        eprintln!("warta: {}", crate::render::terminal::index_summary(&report));
+        note(index_summary(&report));
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! `warta show`: one stored article in full.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use warta::search::Engine;
 
 use super::Context;
 use crate::cli::ShowArgs;
+use crate::exit_codes::ExitCode;
+use crate::render::json::{write_line, ArticleJson};
 use crate::render::terminal;
 
 /// Runs `warta show`.
@@ -15,11 +16,10 @@ pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let article = engine.get(&args.target)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &article)?;
-        writeln!(out)?;
+        write_line(&mut out, &ArticleJson::new(&article))?;
     } else {
         terminal::write_article(&mut out, &article, ctx.style)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::Success)
 }

@@ -1,21 +1,22 @@
 //! `warta similar`: the articles most like a given one, as `search` prints hits.
 
-use std::process::ExitCode;
-
 use warta::search::Engine;
 
-use super::search::{format_of, print_hits};
+use super::search::{format_of, show_footer};
 use super::Context;
 use crate::cli::SimilarArgs;
+use crate::exit_codes::ExitCode;
+use crate::render::print_hits;
 
 /// Runs `warta similar`.
 pub fn run(ctx: &Context, args: SimilarArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.similar(&args.target, args.limit)?;
-    print_hits(ctx, &hits, format_of(args.json, args.format))?;
-    Ok(if hits.hits.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    print_hits(
+        &hits,
+        format_of(args.json, args.format),
+        ctx.style,
+        show_footer(ctx),
+    )?;
+    Ok(ExitCode::found(!hits.hits.is_empty()))
 }

@@ -1,13 +1,13 @@
 //! `warta stats`: what the index holds.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use warta::search::Engine;
 
 use super::Context;
 use crate::cli::StatsArgs;
-use crate::render::json::StatsJson;
+use crate::exit_codes::ExitCode;
+use crate::render::json::{write_line, CountsJson, StatsJson};
 use crate::render::terminal;
 
 /// Runs `warta stats`.
@@ -17,22 +17,19 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
     if let Some(by) = args.by {
         let counts = engine.counts_by(by.facet())?;
         if args.json {
-            let by_name = serde_json::json!({ by.facet().name(): counts });
-            serde_json::to_writer(&mut out, &by_name)?;
-            writeln!(out)?;
+            write_line(&mut out, &CountsJson::new(by.facet(), &counts))?;
         } else {
             terminal::write_counts(&mut out, &counts)?;
         }
         out.flush()?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitCode::Success);
     }
     let stats = engine.stats()?;
     if args.json {
-        serde_json::to_writer(&mut out, &StatsJson::new(&stats))?;
-        writeln!(out)?;
+        write_line(&mut out, &StatsJson::new(&stats))?;
     } else {
         terminal::write_stats(&mut out, &stats, ctx.style)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::Success)
 }

@@ -1,13 +1,22 @@
-//! The JSON contract of DESIGN.md: serialize-only structs, kept in one place so that a change
-//! to what scripts see is a change to this file.
+//! The JSON contract of DESIGN.md: every shape the CLI prints, as serialize-only structs built
+//! from the library's types. The library's types carry no `Serialize`, so renaming one of their
+//! fields cannot change what scripts read: a change to the contract is a change to this file.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
-use warta::search::{Hits, Stats};
-use warta::Published;
+use warta::report::{IndexReport, Problem, ProblemKind};
+use warta::search::{Facet, Hit, Hits, Stats};
+use warta::{Article, Published};
 
-/// `search --json`.
+/// Writes one shape of this file as a line of JSON.
+pub fn write_line(out: &mut impl Write, shape: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, shape)?;
+    writeln!(out)
+}
+
+/// `search --json` and `similar --json`.
 #[derive(Serialize)]
 pub struct SearchJson<'a> {
     query: &'a str,
@@ -20,22 +29,6 @@ pub struct SearchJson<'a> {
     facets: BTreeMap<&'static str, &'a BTreeMap<String, u64>>,
 }
 
-/// One hit, as in `search --json` (and alone on a line with `--format jsonl`).
-#[derive(Serialize)]
-pub struct HitJson<'a> {
-    id: &'a str,
-    score: f32,
-    title: &'a str,
-    path: &'a str,
-    url: Option<&'a str>,
-    source: Option<&'a str>,
-    published: Option<Published>,
-    lang: &'a str,
-    snippet: &'a str,
-    highlights: &'a [(usize, usize)],
-    duplicates: &'a [String],
-}
-
 impl<'a> SearchJson<'a> {
     /// The JSON form of a page of hits.
     pub fn new(hits: &'a Hits) -> Self {
@@ -45,30 +38,81 @@ impl<'a> SearchJson<'a> {
             offset: hits.offset,
             limit: hits.limit,
             took_ms: (hits.took_ms * 1000.0).round() / 1000.0,
-            hits: hits
-                .hits
-                .iter()
-                .map(|h| HitJson {
-                    id: &h.id,
-                    score: h.score,
-                    title: &h.title,
-                    path: &h.path,
-                    url: h.url.as_deref(),
-                    source: h.source.as_deref(),
-                    published: h.published,
-                    lang: &h.lang,
-                    snippet: &h.snippet.text,
-                    highlights: &h.snippet.highlights,
-                    duplicates: &h.duplicates,
-                })
-                .collect(),
+            hits: hits.hits.iter().map(HitJson::new).collect(),
             facets: hits.facets.iter().map(|(f, c)| (f.name(), c)).collect(),
         }
     }
+}
 
-    /// The hits alone.
-    pub fn hits(&self) -> &[HitJson<'a>] {
-        &self.hits
+/// One hit, as in `search --json` (and alone on a line with `--format jsonl`).
+#[derive(Serialize)]
+pub struct HitJson<'a> {
+    id: &'a str,
+    score: f32,
+    title: &'a str,
+    path: &'a str,
+    url: Option<&'a str>,
+    source: Option<&'a str>,
+    published: Option<String>,
+    lang: &'a str,
+    snippet: &'a str,
+    highlights: &'a [(usize, usize)],
+    duplicates: &'a [String],
+}
+
+impl<'a> HitJson<'a> {
+    /// The JSON form of one hit.
+    pub fn new(h: &'a Hit) -> Self {
+        HitJson {
+            id: &h.id,
+            score: h.score,
+            title: &h.title,
+            path: &h.path,
+            url: h.url.as_deref(),
+            source: h.source.as_deref(),
+            published: iso(h.published),
+            lang: &h.lang,
+            snippet: &h.snippet.text,
+            highlights: &h.snippet.highlights,
+            duplicates: &h.duplicates,
+        }
+    }
+}
+
+/// `show --json`: one article with every stored field.
+#[derive(Serialize)]
+pub struct ArticleJson<'a> {
+    id: &'a str,
+    path: &'a str,
+    title: &'a str,
+    lede: &'a str,
+    body: &'a str,
+    headings: &'a [String],
+    url: Option<&'a str>,
+    source: Option<&'a str>,
+    author: Option<&'a str>,
+    published: Option<String>,
+    lang: &'a str,
+    tags: &'a [String],
+}
+
+impl<'a> ArticleJson<'a> {
+    /// The JSON form of an article.
+    pub fn new(a: &'a Article) -> Self {
+        ArticleJson {
+            id: &a.id,
+            path: &a.path,
+            title: &a.title,
+            lede: &a.lede,
+            body: &a.body,
+            headings: &a.headings,
+            url: a.url.as_deref(),
+            source: a.source.as_deref(),
+            author: a.author.as_deref(),
+            published: iso(a.published),
+            lang: &a.lang,
+            tags: &a.tags,
+        }
     }
 }
 
@@ -79,8 +123,8 @@ pub struct StatsJson<'a> {
     documents: u64,
     languages: &'a BTreeMap<String, u64>,
     sources: &'a BTreeMap<String, u64>,
-    oldest: Option<Published>,
-    newest: Option<Published>,
+    oldest: Option<String>,
+    newest: Option<String>,
     index_bytes: u64,
 }
 
@@ -92,9 +136,119 @@ impl<'a> StatsJson<'a> {
             documents: stats.documents,
             languages: &stats.languages,
             sources: &stats.sources,
-            oldest: stats.oldest,
-            newest: stats.newest,
+            oldest: iso(stats.oldest),
+            newest: iso(stats.newest),
             index_bytes: stats.index_bytes,
         }
+    }
+}
+
+/// `stats --by FACET --json`: one object named by the facet, holding its counts
+/// (`{"source": {"kabartekno": 12, …}}`).
+#[derive(Serialize)]
+pub struct CountsJson<'a>(BTreeMap<&'static str, &'a BTreeMap<String, u64>>);
+
+impl<'a> CountsJson<'a> {
+    /// The JSON form of the counts of one facet.
+    pub fn new(facet: Facet, counts: &'a BTreeMap<String, u64>) -> Self {
+        CountsJson(BTreeMap::from([(facet.name(), counts)]))
+    }
+}
+
+/// `index --json`: what the run did, and every problem met.
+#[derive(Serialize)]
+pub struct IndexReportJson<'a> {
+    files: u64,
+    added: u64,
+    updated: u64,
+    unchanged: u64,
+    removed: u64,
+    skipped: u64,
+    failed: u64,
+    warnings: u64,
+    took_ms: f64,
+    problems: Vec<ProblemJson<'a>>,
+}
+
+impl<'a> IndexReportJson<'a> {
+    /// The JSON form of an index run's report (whether it was interrupted shows in the exit
+    /// code, not here).
+    pub fn new(r: &'a IndexReport) -> Self {
+        IndexReportJson {
+            files: r.files,
+            added: r.added,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            removed: r.removed,
+            skipped: r.skipped,
+            failed: r.failed,
+            warnings: r.warnings,
+            took_ms: r.took_ms,
+            problems: r.problems.iter().map(ProblemJson::new).collect(),
+        }
+    }
+}
+
+/// One problem in an index report.
+#[derive(Serialize)]
+pub struct ProblemJson<'a> {
+    path: &'a str,
+    kind: &'static str,
+    reason: &'a str,
+}
+
+impl<'a> ProblemJson<'a> {
+    /// The JSON form of one problem.
+    pub fn new(p: &'a Problem) -> Self {
+        ProblemJson {
+            path: &p.path,
+            kind: match p.kind {
+                ProblemKind::Skipped => "skipped",
+                ProblemKind::Warning => "warning",
+                ProblemKind::Failed => "failed",
+            },
+            reason: &p.reason,
+        }
+    }
+}
+
+/// A date as the contract writes it: ISO 8601 text, or `null` when unknown.
+fn iso(published: Option<Published>) -> Option<String> {
+    published.map(|p| p.to_iso())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_kinds_are_written_in_lower_case() {
+        let mut report = IndexReport::default();
+        report.problem("a.txt", ProblemKind::Warning, "invalid UTF-8");
+        let json = serde_json::to_string(&IndexReportJson::new(&report)).unwrap();
+        assert!(
+            json.ends_with(
+                r#""problems":[{"path":"a.txt","kind":"warning","reason":"invalid UTF-8"}]}"#
+            ),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn counts_are_named_by_their_facet() {
+        let counts = BTreeMap::from([("en".to_string(), 3)]);
+        let json = serde_json::to_string(&CountsJson::new(Facet::Lang, &counts)).unwrap();
+        assert_eq!(json, r#"{"lang":{"en":3}}"#);
+    }
+
+    #[test]
+    fn an_unknown_date_is_null_and_a_known_one_iso_text() {
+        let a = Article {
+            published: Published::from_iso("2025-08-29"),
+            ..Article::default()
+        };
+        let json = serde_json::to_value(ArticleJson::new(&a)).unwrap();
+        assert_eq!(json["published"], "2025-08-29");
+        assert!(json["url"].is_null());
     }
 }

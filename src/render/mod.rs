@@ -1,8 +1,14 @@
-//! Output for people (a terminal) and for scripts (JSON). Colour and layout are decided once,
-//! by the caller, and passed in as a `Style`.
+//! Everything `warta` writes: results for people (a terminal) and for scripts (JSON and the
+//! other `--format`s), the progress of an index run, and the warnings and errors on stderr.
+//! Colour and layout are decided once, by the caller, and passed in as a `Style`.
 
+pub mod hits;
 pub mod json;
+pub mod messages;
+pub mod progress;
 pub mod terminal;
+
+pub use hits::{print_hits, Format};
 
 use std::borrow::Cow;
 

@@ -17,23 +17,17 @@ fn title(text: &str, style: Style) -> String {
     }
 }
 
-/// Writes a page of hits: rank, title, path and metadata, snippet with matches marked.
-pub fn write_hits(out: &mut impl Write, hits: &Hits, style: Style) -> io::Result<()> {
-    for (n, hit) in hits.hits.iter().enumerate() {
-        if n > 0 {
-            writeln!(out)?;
-        }
-        let rank = format!("{:>2}.", hits.offset + n + 1);
-        writeln!(out, "{} {}", style.dim(&rank), title(&hit.title, style))?;
-        writeln!(
-            out,
-            "    {}{}",
-            style.path(&sanitize(&hit.path)),
-            style.dim(&meta_line(hit))
-        )?;
-        writeln!(out, "    {}", marked(hit, style))?;
-    }
-    Ok(())
+/// Writes one hit: rank and title, path and metadata, snippet with matches marked.
+pub fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, style: Style) -> io::Result<()> {
+    let rank = format!("{rank:>2}.");
+    writeln!(out, "{} {}", style.dim(&rank), title(&hit.title, style))?;
+    writeln!(
+        out,
+        "    {}{}",
+        style.path(&sanitize(&hit.path)),
+        style.dim(&meta_line(hit))
+    )?;
+    writeln!(out, "    {}", marked(hit, style))
 }
 
 /// Facet counts after the hits: `source: a 12, b 3`, most first.
@@ -57,41 +51,6 @@ pub fn write_counts(
 ) -> io::Result<()> {
     for (value, n) in most_first(counts) {
         writeln!(out, "{n}\t{}", sanitize(value))?;
-    }
-    Ok(())
-}
-
-/// Hits as tab-separated lines: id, score, published, lang, source, path, title, url (tabs and
-/// line breaks inside a value become spaces; unknown values are empty).
-pub fn write_tsv(out: &mut impl Write, hits: &Hits) -> io::Result<()> {
-    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-    for hit in &hits.hits {
-        let fields = [
-            hit.id.clone(),
-            format!("{:.4}", hit.score),
-            hit.published.map(|p| p.to_iso()).unwrap_or_default(),
-            hit.lang.clone(),
-            hit.source.as_deref().map(clean).unwrap_or_default(),
-            clean(&hit.path),
-            clean(&hit.title),
-            hit.url.as_deref().map(clean).unwrap_or_default(),
-        ];
-        writeln!(out, "{}", fields.join("\t"))?;
-    }
-    Ok(())
-}
-
-/// The file of each hit, once, in rank order (a record's `file#N` is its file).
-pub fn write_paths(out: &mut impl Write, hits: &Hits) -> io::Result<()> {
-    let mut seen = std::collections::HashSet::new();
-    for hit in &hits.hits {
-        let file = match hit.path.rsplit_once('#') {
-            Some((file, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => file,
-            _ => hit.path.as_str(),
-        };
-        if seen.insert(file) {
-            writeln!(out, "{file}")?;
-        }
     }
     Ok(())
 }

@@ -1,0 +1,42 @@
+//! Lines for a person on stderr, all in one voice: `warta: …`. Standard output is kept for
+//! results, so that a pipe gets only those.
+
+use std::fmt::Display;
+
+/// A problem that does not end the run (a file passed over, a limit reached).
+pub fn warn(message: impl Display) {
+    eprintln!("warta: {message}");
+}
+
+/// Something the user should know that is not a problem (an index being built first).
+pub fn note(message: impl Display) {
+    eprintln!("warta: {message}");
+}
+
+/// The error that ended the run, on one line, with the library's hint where it has one.
+pub fn error(err: &anyhow::Error) {
+    eprintln!("warta: {}", error_line(err));
+}
+
+fn error_line(err: &anyhow::Error) -> String {
+    let hint = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<warta::Error>())
+        .and_then(|e| e.hint());
+    let message = format!("{err:#}").replace('\n', " ");
+    match hint {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_line_with_its_causes() {
+        let err = anyhow::anyhow!("bad\nthing").context("reading a.txt");
+        assert_eq!(error_line(&err), "reading a.txt: bad thing");
+    }
+}
