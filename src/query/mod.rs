@@ -15,8 +15,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
+use crate::common::lang::normalize_code;
 use crate::error::{Error, Result};
-use crate::ingest::lang::normalize_code;
 use crate::schema::analysis::{self, tokens};
 use crate::schema::{source_key, Fields, LangFields};
 use expand::{ExpandedWord, Expansion};

@@ -649,7 +649,7 @@ impl Engine {
                 Some(n) => format!("{key}#{n}"),
                 None => key.into_owned(),
             };
-            if let Some(a) = by(self.fields.id, &crate::ingest::article_id(&key))? {
+            if let Some(a) = by(self.fields.id, &crate::common::article_id(&key))? {
                 return Ok(a);
             }
         }
@@ -768,7 +768,7 @@ mod tests {
     fn article(name: &str) -> Article {
         let path = format!("/news/{name}");
         Article {
-            id: crate::ingest::article_id(&path),
+            id: crate::common::article_id(&path),
             path,
             title: "Chip factory opens in Batam".into(),
             body: "The chip factory opens next year.".into(),
@@ -819,7 +819,7 @@ mod tests {
         let backward = engine(&["d.txt", "c.txt", "b.txt", "a.txt"]);
         // The order of the ids (hashes of the paths), not of the paths.
         let mut expected: Vec<String> = names.iter().map(|n| format!("/news/{n}")).collect();
-        expected.sort_by_key(|p| crate::schema::id_key(&crate::ingest::article_id(p)));
+        expected.sort_by_key(|p| crate::schema::id_key(&crate::common::article_id(p)));
         for sort in [SortBy::Relevance, SortBy::Date] {
             for engine in [&forward, &backward] {
                 assert_eq!(paths(engine, sort, 0), expected[..2]);
