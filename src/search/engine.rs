@@ -12,10 +12,11 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use super::facets;
+use super::facets::{self, Facet};
 use super::live_stats::TokenTotals;
 use super::ranking::Folded;
 use super::snippet;
+use super::sources::SourceNames;
 use super::{Hit, Hits, SearchOptions};
 use crate::article::{Article, ENGLISH, INDONESIAN, UNDETERMINED};
 use crate::error::{Error, Result};
@@ -47,6 +48,8 @@ pub(super) struct Shared {
     pub(super) token_totals: TokenTotals,
     /// What finds the matches for snippets, kept so that stem caches stay warm.
     matchers: MatcherPool,
+    /// Source names as written, by key.
+    pub(super) source_names: SourceNames,
 }
 
 /// Snippet matchers by analyzer, lent to one search at a time: a search takes one out and
@@ -125,6 +128,7 @@ impl Engine {
             dir,
             token_totals: TokenTotals::default(),
             matchers: MatcherPool::default(),
+            source_names: SourceNames::default(),
         };
         Engine {
             inner: Arc::new(inner),
@@ -136,7 +140,13 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.inner.reader.searcher();
         let langs = self.langs_in_use(&searcher)?;
-        let built = query::build_in(&options.query, &self.inner.fields, &langs, &options.filters)?;
+        let built = query::build_in(
+            &options.query,
+            &self.inner.fields,
+            &langs,
+            &options.filters,
+            Some(&searcher),
+        )?;
         // No page can be larger than the index, which also keeps huge --limit/--offset values
         // from overflowing or allocating.
         let docs = searcher.num_docs() as usize;
@@ -152,6 +162,11 @@ impl Engine {
         let (page, ranked) =
             self.page(&searcher, &built.query, options, (limit, offset), facets)?;
         let page = if options.limit == 0 { Vec::new() } else { page };
+        let mut facets = ranked.facets.unwrap_or_default();
+        if let Some(sources) = facets.remove(&Facet::Source) {
+            let sources = self.as_written(&searcher, sources)?;
+            facets.insert(Facet::Source, sources);
+        }
         let highlight = self.with_expanded(&built);
         let hits = self.hits(&searcher, page, &highlight, options)?;
         Ok(Hits {
@@ -161,7 +176,8 @@ impl Engine {
             limit: options.limit,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: ranked.facets.unwrap_or_default(),
+            facets,
+            expanded: built.expanded,
         })
     }
 
@@ -203,14 +219,14 @@ impl Engine {
     /// misspelt and prefix words stood for.
     fn with_expanded(&self, built: &query::BuiltQuery) -> HashMap<&'static str, HashSet<String>> {
         let mut highlight = built.highlight.clone();
-        let expanded = built.expanded.lock().map(|v| v.clone()).unwrap_or_default();
+        let expanded = &built.expanded;
         if expanded.is_empty() {
             return highlight;
         }
         for lang in &self.inner.fields.langs {
             let mut analyzer = analysis::analyzer(lang.analyzer);
             let terms = highlight.entry(lang.analyzer).or_default();
-            for word in &expanded {
+            for word in expanded.terms() {
                 terms.extend(
                     analysis::tokens(&mut analyzer, word)
                         .into_iter()
@@ -430,7 +446,7 @@ mod tests {
                         .or_default() += 1;
                 };
                 if let Some(source) = article.source.as_deref() {
-                    count(Facet::Source, &source.to_lowercase());
+                    count(Facet::Source, source);
                 }
                 if let Some(day) = years[n % 4] {
                     count(Facet::Year, &day[..4]);

@@ -11,11 +11,14 @@ mod live_stats;
 mod ranking;
 mod similar;
 pub mod snippet;
+mod sources;
 mod stats;
 
+pub use crate::query::expand::Expansions;
 pub use engine::{Engine, PARALLEL_MIN_DOCS};
 pub use facets::{Facet, FacetCounts};
 pub use snippet::Snippet;
+pub use sources::SPELLING_SAMPLE;
 pub use stats::Stats;
 
 use crate::article::Published;
@@ -117,4 +120,6 @@ pub struct Hits {
     pub hits: Vec<Hit>,
     /// Counts over all matches, for the facets asked for.
     pub facets: FacetCounts,
+    /// What the query's misspelt and prefix words stood for in the index.
+    pub expanded: Expansions,
 }

@@ -12,7 +12,7 @@ use tantivy::Term;
 use super::engine::Engine;
 use super::facets::FacetCounts;
 use super::ranking::{Folded, RankedPage, Ranking};
-use super::{Hits, SearchOptions};
+use super::{Expansions, Hits, SearchOptions};
 use crate::error::Result;
 
 impl Engine {
@@ -83,6 +83,7 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: FacetCounts::new(),
+            expanded: Expansions::default(),
         })
     }
 }

@@ -22,7 +22,7 @@ pub struct Stats {
     pub documents: u64,
     /// Articles per language code.
     pub languages: BTreeMap<String, u64>,
-    /// Articles per source (lower case).
+    /// Articles per source, by name as written (see [`super::SPELLING_SAMPLE`]).
     pub sources: BTreeMap<String, u64>,
     /// Oldest publication date.
     pub oldest: Option<Published>,
@@ -62,12 +62,13 @@ impl Engine {
     pub fn counts_by(&self, facet: Facet) -> Result<BTreeMap<String, u64>> {
         let collector =
             facets::FacetCollector::new(&[facet], &self.inner.fields, &self.inner.index.schema());
-        let mut counts = self
-            .inner
-            .reader
-            .searcher()
-            .search(&tantivy::query::AllQuery, &collector)?;
-        Ok(counts.remove(&facet).unwrap_or_default())
+        let searcher = self.inner.reader.searcher();
+        let mut counts = searcher.search(&tantivy::query::AllQuery, &collector)?;
+        let counts = counts.remove(&facet).unwrap_or_default();
+        match facet {
+            Facet::Source => self.as_written(&searcher, counts),
+            _ => Ok(counts),
+        }
     }
 
     /// Counts over the whole index.
@@ -85,7 +86,8 @@ impl Engine {
         );
         let mut counts = searcher.search(&tantivy::query::AllQuery, &collector)?;
         stats.languages = counts.remove(&Facet::Lang).unwrap_or_default();
-        stats.sources = counts.remove(&Facet::Source).unwrap_or_default();
+        let sources = counts.remove(&Facet::Source).unwrap_or_default();
+        stats.sources = self.as_written(&searcher, sources)?;
         stats.documents = searcher.num_docs();
         let (mut oldest, mut newest): (Option<i64>, Option<i64>) = (None, None);
         for segment in searcher.segment_readers() {
