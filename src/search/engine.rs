@@ -118,8 +118,6 @@ impl Engine {
     }
 
     /// An engine over `index` read through `reader`.
-
-    /// An engine over `index` read through `reader`.
     fn with_reader(index: Index, fields: Fields, reader: IndexReader, dir: PathBuf) -> Engine {
         let inner = Shared {
             index,
