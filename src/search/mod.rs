@@ -13,6 +13,8 @@ mod similar;
 pub mod snippet;
 mod sources;
 mod stats;
+#[cfg(test)]
+mod tests;
 
 pub use crate::query::expand::Expansions;
 pub use engine::{Engine, PARALLEL_MIN_DOCS};
