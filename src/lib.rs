@@ -5,6 +5,7 @@
 //! reach what the CLI reaches.
 
 pub mod article;
+pub mod common;
 pub mod error;
 pub mod index;
 pub mod ingest;

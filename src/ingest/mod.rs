@@ -3,7 +3,7 @@
 //! Ingest knows nothing of tantivy or the CLI: it takes bytes and a path, returns articles or
 //! a reason why the file is not one, so every format can be tested on its own.
 
-pub mod date;
+pub use crate::common::date;
 mod html;
 mod json;
 pub mod lang;
@@ -293,10 +293,7 @@ pub fn parse(
     })
 }
 
-/// The stable id of an article: 16 hex digits of a hash of its file's identity and record number.
-pub fn article_id(key: &str) -> String {
-    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
-}
+pub use crate::common::article_id;
 
 /// A hash of a file's content, to tell a changed file from a touched one.
 pub fn content_hash(bytes: &[u8]) -> u64 {

@@ -1,16 +1,15 @@
 //! Words that stand for several terms: a misspelling (`micrsoft`) for the indexed words within
 //! one or two edits, a prefix (`kemitra*`) for the indexed words it begins. The terms are found
 //! in the term dictionary of the unstemmed field with tantivy's Levenshtein and prefix automata
-//! when the search runs (building a query sees no index), and each is scored by BM25 like a
-//! typed word; the terms found are kept for highlighting.
+//! while the query is built, before anything is scored: the query is then made of plain terms,
+//! each scored by BM25 like a typed word, and the terms found are plain data ([`Expansions`])
+//! that snippets highlight and callers may show.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::{BTreeMap, HashMap};
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, Weight,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query};
 use tantivy::schema::Field;
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::bm25::{saturation, Bm25TermQuery};
 
@@ -33,43 +32,120 @@ pub enum Expansion {
 /// At most this many terms stand for one word: the most frequent ones.
 const MAX_TERMS: usize = 30;
 
-/// The terms each expanded word of a query stood for, once it ran.
-pub type Expanded = Arc<Mutex<Vec<String>>>;
-
-/// A word expanded into the indexed terms it stands for, in one field.
-#[derive(Debug, Clone)]
-pub struct ExpandedWord {
-    field: Field,
-    word: String,
-    expansion: Expansion,
-    found: Expanded,
-    /// The terms and their weight, worked out once: one search asks for the weight several
-    /// times (ranking, widening for story collapse, facets), and each dictionary scan costs.
-    resolved: Arc<OnceLock<(Vec<String>, f32)>>,
+/// The indexed terms one word stands for, and the weight of their matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// The terms, most frequent first (at most 30).
+    pub terms: Vec<String>,
+    /// What each term's match is multiplied by.
+    pub weight: f32,
 }
 
-impl ExpandedWord {
-    /// `word` (already lower-cased and folded as `field` indexes it), expanded in `field`; the
-    /// terms found are added to `found`.
-    pub fn new(field: Field, word: &str, expansion: Expansion, found: Expanded) -> Self {
-        ExpandedWord {
+/// What the expanded words of one query stood for in the index searched, by word as it is
+/// indexed (lower case, accents folded). Only words that count as matches are listed: a
+/// prefix under `NOT` expands, but is not shown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expansions {
+    /// Words of five letters or more with the indexed words within one or two edits of them.
+    pub typos: BTreeMap<String, Vec<String>>,
+    /// Words written with `*` and the indexed words they begin.
+    pub prefixes: BTreeMap<String, Vec<String>>,
+}
+
+impl Expansions {
+    /// Every term any word stood for.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        let typos = self.typos.values().flatten();
+        typos
+            .chain(self.prefixes.values().flatten())
+            .map(String::as_str)
+    }
+
+    /// Whether no word stood for any term.
+    pub fn is_empty(&self) -> bool {
+        self.terms().next().is_none()
+    }
+
+    /// Records that `word`, expanded as `how`, stood for `terms` (when it stood for any).
+    pub(super) fn record(&mut self, word: &str, how: Expansion, terms: &[String]) {
+        if terms.is_empty() {
+            return;
+        }
+        let words = match how {
+            Expansion::Typo { .. } => &mut self.typos,
+            Expansion::Prefix => &mut self.prefixes,
+        };
+        words.insert(word.to_string(), terms.to_vec());
+    }
+}
+
+/// Looks words up in one field's term dictionaries of one searcher, once per word.
+pub struct Expander<'a> {
+    searcher: Option<&'a Searcher>,
+    field: Field,
+    resolved: HashMap<(String, bool), Resolved>,
+}
+
+impl<'a> Expander<'a> {
+    /// An expander over `field` as `searcher` sees it; without a searcher, words stand for
+    /// nothing (a query built without an index).
+    pub fn new(searcher: Option<&'a Searcher>, field: Field) -> Self {
+        Expander {
+            searcher,
             field,
-            word: word.to_string(),
-            expansion,
-            found,
-            resolved: Arc::default(),
+            resolved: HashMap::new(),
         }
     }
 
-    /// The indexed terms the word stands for, most frequent first.
-    fn terms(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<String>> {
-        let term = Term::from_field_text(self.field, &self.word);
-        let query = match self.expansion {
+    /// The terms `word` (already lower-cased and folded as the field indexes it) stands for
+    /// under `how`, and their weight.
+    pub fn resolve(&mut self, word: &str, how: Expansion) -> tantivy::Result<Resolved> {
+        let key = (word.to_string(), matches!(how, Expansion::Prefix));
+        if let Some(resolved) = self.resolved.get(&key) {
+            return Ok(resolved.clone());
+        }
+        let Some(searcher) = self.searcher else {
+            return Ok(Resolved {
+                terms: Vec::new(),
+                weight: 1.0,
+            });
+        };
+        let (weight, expand) = match how {
+            Expansion::Typo { weight, .. } => {
+                let found = searcher.doc_freq(&Term::from_field_text(self.field, word))?;
+                // A word in one article in a thousand (and three at least) is a word users
+                // mean: its misspellings are not looked for, which spares a scan of the
+                // dictionary, a large share of a search's time, for no change in ranking
+                // (they would weigh a tenth).
+                let common = found >= 3 && found * 1000 >= searcher.num_docs();
+                (if found > 0 { weight } else { 1.0 }, !common)
+            }
+            Expansion::Prefix => (1.0, true),
+        };
+        let terms = if expand {
+            self.terms(searcher, word, how)?
+        } else {
+            Vec::new()
+        };
+        let resolved = Resolved { terms, weight };
+        self.resolved.insert(key, resolved.clone());
+        Ok(resolved)
+    }
+
+    /// The indexed terms `word` stands for under `how`, most frequent first.
+    fn terms(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        how: Expansion,
+    ) -> tantivy::Result<Vec<String>> {
+        let term = Term::from_field_text(self.field, word);
+        let query = match how {
             Expansion::Typo { edits, .. } => FuzzyTermQuery::new(term, edits, true),
             Expansion::Prefix => FuzzyTermQuery::new_prefix(term, 0, false),
         };
         let automaton = query.automaton()?;
-        let mut counts: std::collections::HashMap<String, u64> = Default::default();
+        let mut counts: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.field)?;
             let mut stream = inverted.terms().search(&automaton).into_stream()?;
@@ -77,7 +153,7 @@ impl ExpandedWord {
                 let Ok(text) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                if matches!(self.expansion, Expansion::Typo { .. }) && text == self.word {
+                if matches!(how, Expansion::Typo { .. }) && text == word {
                     continue;
                 }
                 *counts.entry(text.to_string()).or_default() += u64::from(stream.value().doc_freq);
@@ -88,51 +164,77 @@ impl ExpandedWord {
         terms.truncate(MAX_TERMS);
         Ok(terms.into_iter().map(|(t, _)| t).collect())
     }
-}
 
-impl Query for ExpandedWord {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let resolved = match (self.resolved.get(), scoring.searcher()) {
-            (Some(resolved), _) => Some(resolved.clone()),
-            (None, Some(searcher)) => {
-                let (weight, expand) = match self.expansion {
-                    Expansion::Typo { weight, .. } => {
-                        let word = Term::from_field_text(self.field, &self.word);
-                        let found = searcher.doc_freq(&word)?;
-                        // A word in one article in a thousand (and three at least) is a word
-                        // users mean: its misspellings are not looked for, which spares a scan
-                        // of the dictionary (44% of search time at 100K) for no change in
-                        // ranking (they would weigh a tenth).
-                        let common = found >= 3 && found * 1000 >= searcher.num_docs();
-                        (if found > 0 { weight } else { 1.0 }, !common)
-                    }
-                    Expansion::Prefix => (1.0, true),
-                };
-                let terms = if expand {
-                    self.terms(searcher)?
-                } else {
-                    Vec::new()
-                };
-                let resolved = (terms, weight);
-                if self.resolved.set(resolved.clone()).is_ok() {
-                    if let Ok(mut found) = self.found.lock() {
-                        found.extend(resolved.0.iter().cloned());
-                    }
-                }
-                Some(resolved)
-            }
-            (None, None) => None,
-        };
-        let (terms, weight) = resolved.unwrap_or_else(|| (Vec::new(), 1.0));
-        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-            .into_iter()
+    /// The query for a resolved word: any of its terms, each weighted.
+    pub fn query(&self, resolved: &Resolved) -> Box<dyn Query> {
+        let k1 = saturation(crate::schema::analysis::PLAIN);
+        let clauses: Vec<(Occur, Box<dyn Query>)> = resolved
+            .terms
+            .iter()
             .map(|t| {
-                let term = Term::from_field_text(self.field, &t);
-                let k1 = saturation(crate::schema::analysis::PLAIN);
-                let query = BoostQuery::new(Box::new(Bm25TermQuery::new(term, k1)), weight);
+                let term = Term::from_field_text(self.field, t);
+                let query =
+                    BoostQuery::new(Box::new(Bm25TermQuery::new(term, k1)), resolved.weight);
                 (Occur::Should, Box::new(query) as Box<dyn Query>)
             })
             .collect();
-        BooleanQuery::new(clauses).weight(scoring)
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::analysis::PLAIN;
+
+    /// A searcher over one field indexed as warta's unstemmed text, holding `texts`.
+    fn searcher(texts: &[&str]) -> (Searcher, Field) {
+        let mut schema = tantivy::schema::Schema::builder();
+        let options = tantivy::schema::TextOptions::default().set_indexing_options(
+            tantivy::schema::TextFieldIndexing::default()
+                .set_tokenizer(PLAIN)
+                .set_index_option(tantivy::schema::IndexRecordOption::WithFreqsAndPositions),
+        );
+        let field = schema.add_text_field("text", options);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        crate::schema::analysis::register(index.tokenizers());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for text in texts {
+            writer.add_document(tantivy::doc!(field => *text)).unwrap();
+        }
+        writer.commit().unwrap();
+        (index.reader().unwrap().searcher(), field)
+    }
+
+    #[test]
+    fn misspellings_and_prefixes_resolve_to_indexed_words_before_any_scoring() {
+        let (searcher, field) = searcher(&["microsoft buys", "microsoft sells", "kemitraan baru"]);
+        let mut expander = Expander::new(Some(&searcher), field);
+        let typo = Expansion::Typo {
+            edits: 1,
+            weight: 0.1,
+        };
+        let misspelt = expander.resolve("micrsoft", typo).unwrap();
+        assert_eq!(misspelt.terms, ["microsoft"]);
+        // Not in the index as typed: its misspellings weigh as much as the word would.
+        assert_eq!(misspelt.weight, 1.0);
+        let prefix = expander.resolve("kemitra", Expansion::Prefix).unwrap();
+        assert_eq!(prefix.terms, ["kemitraan"]);
+        let mut expansions = Expansions::default();
+        expansions.record("micrsoft", typo, &misspelt.terms);
+        expansions.record("kemitra", Expansion::Prefix, &prefix.terms);
+        assert_eq!(
+            expansions.terms().collect::<Vec<_>>(),
+            ["microsoft", "kemitraan"]
+        );
+    }
+
+    #[test]
+    fn without_an_index_words_stand_for_nothing() {
+        let (_, field) = searcher(&[]);
+        let mut expander = Expander::new(None, field);
+        let resolved = expander.resolve("kemitra", Expansion::Prefix).unwrap();
+        assert!(resolved.terms.is_empty());
     }
 }

@@ -13,27 +13,26 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, Term};
+use tantivy::{DateTime, Searcher, Term};
 
+use crate::common::lang::normalize_code;
 use crate::error::{Error, Result};
-use crate::ingest::lang::normalize_code;
 use crate::schema::analysis::{self, tokens};
 use crate::schema::{source_key, Fields, LangFields};
-use expand::{ExpandedWord, Expansion};
+use expand::{Expander, Expansion, Expansions};
 pub use parse::{parse, FieldSel, Node};
 
 /// Weight of the exact (unstemmed) copy of the text, added on top of the stemmed match: enough
 /// to rank the exact form above other forms of the word, small enough not to push aside
-/// articles that use only other forms (0.5 cost 0.02 nDCG@10 on the Indonesian set).
+/// articles that use only other forms (a larger weight cost relevance on the Indonesian set).
 pub const EXACT_WEIGHT: f32 = 0.25;
 /// A word of this many letters or more also matches its misspellings (one edit)...
 const TYPO_MIN_CHARS: usize = 5;
 /// ...and from this many, two edits.
 const TWO_TYPOS_MIN_CHARS: usize = 9;
 /// The weight of a misspelling's matches where the word as typed is in the index too, so that
-/// it ranks first (where it is not, they weigh as much as the word). Measured nDCG@10 en / id /
-/// TIME: 0.3 → 0.897 / 0.789 / 0.709, 0.1 → 0.909 / 0.794 / 0.720, 0.03 → 0.910 / 0.792 / 0.719
-/// (without typos 0.910 / 0.795 / 0.717).
+/// it ranks first (where it is not, they weigh as much as the word). Chosen on the judged sets:
+/// heavier misspellings pushed aside what users meant, lighter ones gained nothing.
 const TYPO_WEIGHT: f32 = 0.1;
 /// Weight of the phrase of a word that analysis split (`anti-spam`), besides its parts: at 1
 /// the phrase counted the compound's words twice over.
@@ -65,23 +64,27 @@ pub struct BuiltQuery {
     pub query: Box<dyn Query>,
     /// Per analyzer name, the analysed terms that count as a match in a snippet.
     pub highlight: HashMap<&'static str, HashSet<String>>,
-    /// The unstemmed terms that misspelt and prefix words stood for, filled in when the query
-    /// runs; they count as matches in snippets too.
-    pub expanded: expand::Expanded,
+    /// The unstemmed terms that misspelt and prefix words stood for in the index searched; they
+    /// count as matches in snippets too.
+    pub expanded: Expansions,
 }
 
-/// Builds the tantivy query for `text` under `filters`.
+/// Builds the tantivy query for `text` under `filters`, for no index in particular: misspelt
+/// and prefix words stand for nothing.
 pub fn build(text: &str, fields: &Fields, filters: &Filters) -> Result<BuiltQuery> {
-    build_in(text, fields, &fields.langs, filters)
+    build_in(text, fields, &fields.langs, filters, None)
 }
 
 /// Builds the tantivy query for `text` under `filters`, looking in the fields of `langs` only
-/// (the languages an index holds: the others' fields are empty).
+/// (the languages an index holds: the others' fields are empty). Misspelt and prefix words are
+/// first looked up in the term dictionaries `searcher` sees, so the query holds the indexed
+/// terms they stand for.
 pub fn build_in(
     text: &str,
     fields: &Fields,
     langs: &[LangFields],
     filters: &Filters,
+    searcher: Option<&Searcher>,
 ) -> Result<BuiltQuery> {
     let tree = parse(text);
     if let Some((message, pos)) = first_invalid(&tree) {
@@ -100,9 +103,15 @@ pub fn build_in(
         analyzers: HashMap::new(),
         highlight: HashMap::new(),
         typos: !filters.exact,
-        expanded: Default::default(),
+        expander: Expander::new(searcher, fields.text_exact),
+        expanded: Expansions::default(),
+        failed: None,
     };
-    let Some(query) = builder.node(&tree, false) else {
+    let query = builder.node(&tree, false);
+    if let Some(error) = builder.failed {
+        return Err(error.into());
+    }
+    let Some(query) = query else {
         return Err(Error::BadQuery {
             message: "nothing to search for".into(),
             pos: 0,
@@ -211,10 +220,33 @@ struct Builder<'a> {
     highlight: HashMap<&'static str, HashSet<String>>,
     /// Whether longer words also match their misspellings.
     typos: bool,
-    expanded: expand::Expanded,
+    /// Looks misspelt and prefix words up in the index.
+    expander: Expander<'a>,
+    /// What the words that count as matches stood for.
+    expanded: Expansions,
+    /// The first error met looking words up.
+    failed: Option<tantivy::TantivyError>,
 }
 
 impl Builder<'_> {
+    /// The query for `word` expanded as `how`, recorded among the expansions unless `negated`.
+    fn expand(&mut self, word: &str, how: Expansion, negated: bool) -> Box<dyn Query> {
+        let resolved = match self.expander.resolve(word, how) {
+            Ok(resolved) => resolved,
+            Err(error) => {
+                self.failed.get_or_insert(error);
+                expand::Resolved {
+                    terms: Vec::new(),
+                    weight: 1.0,
+                }
+            }
+        };
+        if !negated {
+            self.expanded.record(word, how, &resolved.terms);
+        }
+        self.expander.query(&resolved)
+    }
+
     fn analyse(&mut self, analyzer: &'static str, text: &str) -> Vec<String> {
         let a = self
             .analyzers
@@ -368,9 +400,8 @@ impl Builder<'_> {
                         edits,
                         weight: TYPO_WEIGHT,
                     };
-                    let found = self.expanded.clone();
-                    let q = ExpandedWord::new(fields.text_exact, &exact[0], typo, found);
-                    clauses.push((Occur::Should, Box::new(q)));
+                    let q = self.expand(&exact[0], typo, negated);
+                    clauses.push((Occur::Should, q));
                 }
             }
         }
@@ -400,13 +431,8 @@ impl Builder<'_> {
             // `e-mai*`: the words before the last as typed, the last as a prefix.
             return self.words(text, field, 0, true, negated);
         };
-        let found = if negated {
-            Default::default()
-        } else {
-            self.expanded.clone()
-        };
-        let q = ExpandedWord::new(self.fields.text_exact, beginning, Expansion::Prefix, found);
-        Some(Box::new(q))
+        let beginning = beginning.clone();
+        Some(self.expand(&beginning, Expansion::Prefix, negated))
     }
 }
 

@@ -297,7 +297,7 @@ fn period(text: &str) -> Option<(i64, i64)> {
             return Some((day_start(start)?, day_start(end)?));
         }
     }
-    match crate::ingest::date::parse_date(text)? {
+    match crate::common::date::parse_date(text)? {
         crate::article::Published::Date(d) => Some((day_start(d)?, day_start(d.succ_opt()?)?)),
         moment => Some((moment.timestamp(), moment.timestamp() + 1)),
     }

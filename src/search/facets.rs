@@ -12,7 +12,7 @@ use crate::schema::Fields;
 /// What matches can be counted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Facet {
-    /// The source (as stored for filtering: lower case).
+    /// The source, matched case-insensitively, counted under its name as written.
     Source,
     /// The language code.
     Lang,

@@ -13,4 +13,5 @@ mod output;
 mod query;
 mod scale;
 mod shared;
+mod sources;
 mod util;

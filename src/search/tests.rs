@@ -1,0 +1,257 @@
+//! Searches over small indexes built in RAM: tie order, facets, segments searched side by
+//! side, threads sharing one engine, expansions, source spellings.
+
+use super::*;
+use crate::article::{Article, Published};
+use crate::schema::{self, FileStamp};
+
+/// An engine over the same article in files `names`, added in that order, one commit each,
+/// so that every copy sits in its own segment.
+fn engine(names: &[&str]) -> Engine {
+    let articles = names.iter().map(|name| article(name)).collect();
+    engine_of(articles, 1)
+}
+
+/// The test article, read from `/news/{name}`.
+fn article(name: &str) -> Article {
+    let path = format!("/news/{name}");
+    Article {
+        id: crate::common::article_id(&path),
+        path,
+        title: "Chip factory opens in Batam".into(),
+        body: "The chip factory opens next year.".into(),
+        published: Published::from_iso("2025-08-29"),
+        lang: "en".into(),
+        ..Default::default()
+    }
+}
+
+/// An engine over `articles`, committed every `per_commit` of them.
+fn engine_of(articles: Vec<Article>, per_commit: usize) -> Engine {
+    let (index, fields) = schema::create_index_in_ram();
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for (n, article) in articles.iter().enumerate() {
+        let stamp = FileStamp {
+            key: article.path.clone(),
+            mtime: 0,
+            size: 0,
+            hash: 0,
+        };
+        writer
+            .add_document(fields.to_document(article, &stamp, Default::default()))
+            .unwrap();
+        if (n + 1) % per_commit == 0 {
+            writer.commit().unwrap();
+        }
+    }
+    writer.commit().unwrap();
+    Engine::from_index(index, fields).unwrap()
+}
+
+fn paths(engine: &Engine, sort: SortBy, offset: usize) -> Vec<String> {
+    let mut options = SearchOptions::new("chip factory");
+    options.sort = sort;
+    options.limit = 2;
+    options.offset = offset;
+    // The articles are copies of one story: list them all, as the tie order is the point.
+    options.collapse = false;
+    let hits = engine.search(&options).unwrap();
+    hits.hits.into_iter().map(|h| h.path).collect()
+}
+
+#[test]
+fn ties_are_ordered_by_id_whatever_order_the_files_were_indexed_in() {
+    let names = ["a.txt", "b.txt", "c.txt", "d.txt"];
+    let forward = engine(&names);
+    let backward = engine(&["d.txt", "c.txt", "b.txt", "a.txt"]);
+    // The order of the ids (hashes of the paths), not of the paths.
+    let mut expected: Vec<String> = names.iter().map(|n| format!("/news/{n}")).collect();
+    expected.sort_by_key(|p| crate::schema::id_key(&crate::common::article_id(p)));
+    for sort in [SortBy::Relevance, SortBy::Date] {
+        for engine in [&forward, &backward] {
+            assert_eq!(paths(engine, sort, 0), expected[..2]);
+            assert_eq!(paths(engine, sort, 2), expected[2..]);
+        }
+    }
+}
+
+#[test]
+fn facets_count_every_match_in_blocks_across_segments() {
+    // More matches per segment than the collector buffers, some without a source or a date,
+    // and articles that do not match at all.
+    let sources = [Some("Kompas"), Some("BBC"), None];
+    let years = [
+        Some("2023-12-31"),
+        Some("2024-01-01"),
+        Some("2025-06-30"),
+        None,
+    ];
+    let mut articles = Vec::new();
+    let mut expected: FacetCounts = FacetCounts::new();
+    for n in 0..1_500 {
+        let mut article = article(&format!("{n}.txt"));
+        article.source = sources[n % 3].map(str::to_string);
+        article.published = years[n % 4].and_then(Published::from_iso);
+        if n % 5 == 0 {
+            article.title = "Harbour opens in Batam".into();
+            article.body = "The harbour opens next year.".into();
+        } else {
+            let mut count = |facet: Facet, value: &str| {
+                *expected
+                    .entry(facet)
+                    .or_default()
+                    .entry(value.into())
+                    .or_default() += 1;
+            };
+            if let Some(source) = article.source.as_deref() {
+                count(Facet::Source, source);
+            }
+            if let Some(day) = years[n % 4] {
+                count(Facet::Year, &day[..4]);
+            }
+            count(Facet::Lang, "en");
+        }
+        articles.push(article);
+    }
+    let engine = engine_of(articles, 700);
+    let mut options = SearchOptions::new("chip");
+    options.facets = vec![Facet::Source, Facet::Lang, Facet::Year];
+    for collapse in [false, true] {
+        options.collapse = collapse;
+        let hits = engine.search(&options).unwrap();
+        assert_eq!(hits.total, 1_200);
+        assert_eq!(hits.facets, expected);
+    }
+}
+
+#[test]
+fn segments_searched_side_by_side_give_the_same_page() {
+    let articles: Vec<Article> = (0..900)
+        .map(|n| {
+            let mut a = article(&format!("{n}.txt"));
+            let extra = ["in Batam", "chip chip", "soon"][n % 3];
+            a.body = format!(
+                "The chip factory {extra} {} next year.",
+                "works ".repeat(n % 7)
+            );
+            a.published = Published::from_iso(&format!("20{:02}-01-01", 10 + n % 15));
+            a
+        })
+        .collect();
+    let one = engine_of(articles, 300);
+    let mut index = one.inner.index.clone();
+    index.set_multithread_executor(2).unwrap();
+    let two = Engine::from_index(index, one.inner.fields.clone()).unwrap();
+    let page = |hits: &Hits| -> Vec<(String, f32)> {
+        hits.hits.iter().map(|h| (h.id.clone(), h.score)).collect()
+    };
+    for query in [
+        "chip",
+        "works",
+        "chip factory",
+        "\"next year\"",
+        "batam AND soon",
+    ] {
+        for (collapse, sort) in [
+            (false, SortBy::Relevance),
+            (true, SortBy::Relevance),
+            (false, SortBy::Date),
+        ] {
+            let mut options = SearchOptions::new(query);
+            options.collapse = collapse;
+            options.sort = sort;
+            options.facets = vec![Facet::Year];
+            let (a, b) = (one.search(&options).unwrap(), two.search(&options).unwrap());
+            assert!(a.total > 0, "{query}");
+            assert_eq!((a.total, &a.facets), (b.total, &b.facets), "{query}");
+            assert_eq!(page(&a), page(&b), "{query} {collapse} {sort:?}");
+        }
+    }
+}
+
+fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+
+#[test]
+fn an_engine_is_shared_across_threads() {
+    assert_send_sync::<Engine>();
+}
+
+#[test]
+fn threads_searching_at_once_get_the_pages_one_thread_gets() {
+    let articles: Vec<Article> = (0..200)
+        .map(|n| {
+            let mut a = article(&format!("{n}.txt"));
+            a.title = format!("Chip factory {n} opens in Batam");
+            a.body = format!("The chip factory opens. {}", "Batam grows. ".repeat(n % 5));
+            a
+        })
+        .collect();
+    let engine = engine_of(articles, 50);
+    let queries = ["chip", "batam", "factory opens", "fatcory", "grows"];
+    let page = |engine: &Engine, query: &str| -> Vec<(String, f32, String)> {
+        let hits = engine.search(&SearchOptions::new(query)).unwrap();
+        let page = hits.hits.into_iter();
+        page.map(|h| (h.id, h.score, h.snippet.text)).collect()
+    };
+    let expected: Vec<_> = queries.iter().map(|q| page(&engine, q)).collect();
+    assert!(expected.iter().all(|p| !p.is_empty()));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let engine = engine.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .flat_map(|_| queries.iter().map(|q| page(&engine, q)))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for thread in threads {
+        let pages = thread.join().unwrap();
+        for (n, got) in pages.iter().enumerate() {
+            assert_eq!(
+                got,
+                &expected[n % queries.len()],
+                "{}",
+                queries[n % queries.len()]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_search_says_what_its_misspelt_and_prefix_words_stood_for() {
+    let engine = engine(&["a.txt"]);
+    let hits = engine.search(&SearchOptions::new("fatcory bat*")).unwrap();
+    assert_eq!(hits.total, 1);
+    let expanded = &hits.expanded;
+    assert_eq!(expanded.typos["fatcory"], ["factory"]);
+    assert_eq!(expanded.prefixes["bat"], ["batam"]);
+    // The words they stood for are highlighted as the query's own would be.
+    let snippet = &hits.hits[0].snippet;
+    let marked: Vec<String> = snippet
+        .highlights
+        .iter()
+        .map(|&(from, to)| snippet.text.chars().skip(from).take(to - from).collect())
+        .collect();
+    assert!(marked.contains(&"factory".to_string()), "{marked:?}");
+}
+
+#[test]
+fn a_source_written_two_ways_is_shown_one_way_whatever_the_indexing_order() {
+    let spelt = |name: &str, source: &str| {
+        let mut a = article(name);
+        a.source = Some(source.into());
+        a
+    };
+    let forward = vec![spelt("a.txt", "KabarTekno"), spelt("b.txt", "kabartekno")];
+    let backward: Vec<Article> = forward.iter().rev().cloned().collect();
+    let mut shown = Vec::new();
+    for articles in [forward, backward] {
+        let engine = engine_of(articles, 1);
+        let sources = engine.stats().unwrap().sources;
+        assert_eq!(sources.values().sum::<u64>(), 2, "{sources:?}");
+        assert_eq!(sources.len(), 1, "{sources:?}");
+        shown.push(sources);
+    }
+    assert_eq!(shown[0], shown[1]);
+}
