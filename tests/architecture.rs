@@ -54,6 +54,23 @@ fn ingest_does_not_import_index() {
     assert_no_import("ingest", "index");
 }
 
+#[test]
+fn query_does_not_import_ingest() {
+    assert_no_import("query", "ingest");
+}
+
+#[test]
+fn search_does_not_import_ingest() {
+    assert_no_import("search", "ingest");
+}
+
+#[test]
+fn the_leaf_imports_no_stage() {
+    for stage in ["walk", "ingest", "schema", "index", "query", "search"] {
+        assert_no_import("common", stage);
+    }
+}
+
 /// Fails if a file of module `dir` (`src/<dir>.rs` or `src/<dir>/**.rs`) imports module
 /// `forbidden` of the crate: `use crate::forbidden…`, `crate::forbidden::` in code, a
 /// `use crate::{…}` group naming it, or the same through `super::`.

@@ -225,6 +225,7 @@ mod tests {
                 hit("c", "y#z.txt"),
             ],
             facets: Default::default(),
+            expanded: Default::default(),
         }
     }
 
