@@ -209,13 +209,6 @@ pub struct Engine {
     snippet_matchers: Mutex<BTreeMap<&'static str, analysis::StemMatcher>>,
 }
 
-/// The number of articles from which an index is searched on several threads, one segment
-/// each (a bulk build leaves such an index in one segment per indexing thread). Below it one
-/// thread is faster: a fresh process's first thread beside the main one cost 0.5 ms here (the
-/// allocator's heap of a new thread, its stack), more than it saves on a 100K index, where a
-/// search takes about 1 ms; at 1M the scoring pass takes 4-17 ms.
-pub const PARALLEL_MIN_DOCS: u64 = 500_000;
-
 impl Engine {
     /// Opens the index in `dir` at its last commit.
     pub fn open(dir: &Path) -> Result<Engine> {
@@ -226,7 +219,7 @@ impl Engine {
         // here would cost every search process).
         let searcher = reader.searcher();
         let segments = searcher.segment_readers().len();
-        if searcher.num_docs() >= PARALLEL_MIN_DOCS && segments > 1 {
+        if searcher.num_docs() >= schema::PARALLEL_MIN_DOCS && segments > 1 {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if cores > 1 {
                 index.set_multithread_executor(segments.min(cores))?;
