@@ -247,3 +247,65 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sets the cancel flag once the first file has been applied, as a Ctrl-C mid-run would.
+    struct CancelAfterFirst<'a>(&'a AtomicBool);
+    impl Progress for CancelAfterFirst<'_> {
+        fn advance(&self, _bytes: u64) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn write_news(dir: &Path, files: std::ops::Range<usize>) {
+        std::fs::create_dir_all(dir).unwrap();
+        for n in files {
+            let text = format!("Headline number {n}\n\nThe body of article {n}.\n");
+            std::fs::write(dir.join(format!("{n:03}.txt")), text).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_run_cancelled_before_it_reads_leaves_the_index_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        write_news(&dir.path().join("news"), 0..3);
+        let options = IndexOptions::new(dir.path().join("ix"), vec![dir.path().join("news")]);
+        let report = run_index(&options, &NoProgress, &AtomicBool::new(true)).unwrap();
+        assert!(report.interrupted);
+        assert_eq!(report.added, 0);
+        assert!(remembered_roots(&options.index_dir).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_run_cancelled_midway_commits_what_it_read_and_removes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let news = dir.path().join("news");
+        write_news(&news, 0..3);
+        let mut options = IndexOptions::new(dir.path().join("ix"), vec![news.clone()]);
+        options.threads = 1;
+        let first = run_index(&options, &NoProgress, &AtomicBool::new(false)).unwrap();
+        assert_eq!(first.added, 3);
+
+        // 197 new files, one gone: the run stops taking files after the first is applied.
+        write_news(&news, 3..200);
+        std::fs::remove_file(news.join("000.txt")).unwrap();
+        let cancel = AtomicBool::new(false);
+        let cut = run_index(&options, &CancelAfterFirst(&cancel), &cancel).unwrap();
+        assert!(cut.interrupted);
+        assert!(
+            (1..197).contains(&cut.added),
+            "{} of 197 new files read before stopping",
+            cut.added
+        );
+        assert_eq!(cut.removed, 0, "a cancelled run removes nothing");
+
+        // The next run reads only what was not committed, and removes the file gone.
+        let rest = run_index(&options, &NoProgress, &AtomicBool::new(false)).unwrap();
+        assert!(!rest.interrupted);
+        assert_eq!((rest.added, rest.removed), (197 - cut.added, 1));
+        assert_eq!(rest.unchanged, 2 + cut.added);
+    }
+}

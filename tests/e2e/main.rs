@@ -7,6 +7,7 @@
 mod cli;
 mod formats;
 mod fuzz;
+mod index;
 mod json;
 mod output;
 mod query;
