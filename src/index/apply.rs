@@ -21,8 +21,11 @@ use crate::walk::{io_reason, Candidate};
 /// Hands out the planned files to the workers in walk order, one at a time, until every file
 /// is taken or the run is cancelled.
 struct Queue<'a> {
+    /// The next file to hand out (past `len` once all are taken).
     next: AtomicUsize,
+    /// The number of files to read.
     len: usize,
+    /// Stops the handing out when requested.
     cancel: Cancel<'a>,
 }
 
@@ -48,11 +51,17 @@ impl<'a> Queue<'a> {
 
 /// Where a run's articles go, and what hears of them.
 pub(super) struct Applier<'a> {
+    /// Takes the articles added and the files deleted.
     pub writer: &'a mut Writer,
+    /// The schema's fields, to build documents and file terms.
     pub fields: &'a Fields,
+    /// The stories the index holds, which each new article joins or starts.
     pub stories: &'a mut Stories,
+    /// Counts what was added, updated, removed, and the problems met.
     pub report: &'a mut IndexReport,
+    /// Hears of each file applied and each problem.
     pub progress: &'a dyn Progress,
+    /// Commits when a commit is due.
     pub committer: &'a mut Committer,
 }
 

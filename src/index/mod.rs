@@ -137,15 +137,8 @@ pub fn run_index(
     let cancel = Cancel::new(cancel);
     let (index, fields, _trimmer) = open_or_create(&options.index_dir, options.rebuild)?;
     let threads = options.threads.max(1);
-    // tantivy refuses less than 15 MB per indexing thread.
-    let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
-    let mut writer: Writer = index.writer_with_num_threads(threads, memory)?;
-    // A rebuild of the paths given needs nothing of what the index remembers.
-    let old = if options.rebuild && !options.paths.is_empty() {
-        Payload::new()
-    } else {
-        Payload::read(&index)?
-    };
+    let mut writer = open_writer(&index, threads, options.memory_mb)?;
+    let old = remembered(&index, options)?;
     let paths = if options.paths.is_empty() {
         &old.roots
     } else {
@@ -208,6 +201,22 @@ pub fn run_index(
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
+}
+
+/// A writer on `index` with `threads` indexing threads sharing `memory_mb`.
+fn open_writer(index: &Index, threads: usize, memory_mb: usize) -> Result<Writer> {
+    // tantivy refuses less than 15 MB per indexing thread.
+    let memory = (memory_mb.max(16 * threads) << 20).min(4000 << 20);
+    Ok(index.writer_with_num_threads(threads, memory)?)
+}
+
+/// What the index remembers of earlier runs; a rebuild of the paths given needs none of it.
+fn remembered(index: &Index, options: &IndexOptions) -> Result<Payload> {
+    if options.rebuild && !options.paths.is_empty() {
+        Ok(Payload::new())
+    } else {
+        Payload::read(index)
+    }
 }
 
 /// Opens the index in `dir` for writing, or creates it, with a trimmer that keeps the files it
