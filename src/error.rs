@@ -25,6 +25,14 @@ pub enum Error {
     /// No article with that id or path is in the index.
     #[error("no article with id or path {0}")]
     ArticleNotFound(String),
+    /// The index's record of what it was built from (its last commit's payload) does not
+    /// parse, so the paths and field maps of earlier runs are unknown.
+    #[error("the index's record of the paths it was built from does not parse: {0}")]
+    PayloadUnreadable(String),
+    /// What the index must remember of this run (its paths and field maps) cannot be written,
+    /// e.g. a path that is not valid UTF-8.
+    #[error("cannot record the paths indexed: {0}")]
+    PayloadUnwritable(String),
     /// An error from the search engine library (converted in `schema`, which owns tantivy).
     #[error(transparent)]
     Engine(Box<dyn std::error::Error + Send + Sync>),
@@ -44,6 +52,7 @@ impl Error {
                 Some("quote words with special characters, e.g. \"re:invent\"")
             }
             Error::ArticleNotFound(_) => Some("ids and paths are shown by `warta search`"),
+            Error::PayloadUnreadable(_) => Some("rebuild it with `warta index --rebuild PATH`"),
             _ => None,
         }
     }

@@ -60,6 +60,11 @@ fn query_does_not_import_ingest() {
 }
 
 #[test]
+fn index_does_not_import_search() {
+    assert_no_import("index", "search");
+}
+
+#[test]
 fn search_does_not_import_ingest() {
     assert_no_import("search", "ingest");
 }

@@ -58,8 +58,12 @@ pub fn index_with_progress(
         // simply ends the process, and the last commit stays whole.
         let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
     }
+    let options = IndexOptions {
+        release_memory: options.release_memory.or(Some(crate::release_freed_memory)),
+        ..options.clone()
+    };
     let bar = IndexProgress::new(show_bar, show_warnings);
-    let report = index::run_index(options, &bar, &cancel)?;
+    let report = index::run_index(&options, &bar, &cancel)?;
     bar.done();
     Ok(report)
 }

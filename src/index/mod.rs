@@ -1,28 +1,35 @@
-//! Brings an index in line with the files under some paths: plan (what changed since the last
-//! run), apply (parse and add on all cores, delete what changed or vanished), commit.
+//! Brings an index in line with the files under some paths, in three steps: `plan` decides
+//! from the walk and what the index holds which files to read, skip and remove; `apply` reads
+//! and parses them on all cores and adds their articles; `commit` records the run's roots with
+//! each commit, and `merge` merges the segments of a bulk run at the end.
 //!
 //! Incremental indexing is delete + add by the file's canonical path: each document keeps its
 //! file's path, mtime, size and content hash as fast fields, so an unchanged file is skipped on
 //! a metadata check alone, and a touched but identical one on its hash.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexWriter, Searcher, Term};
+use tantivy::{Index, IndexWriter};
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, FieldMap, IngestError, Ingested};
-use crate::report::{IndexReport, Problem, ProblemKind};
-use crate::schema::{self, ArticleDocument, Fields, FileStamp, StoryStamp};
-use crate::walk::{self, io_reason, Candidate};
+use crate::ingest::FieldMap;
+use crate::report::{IndexReport, Problem};
+use crate::schema::{self, ArticleDocument, Fields};
+use crate::walk;
 
+mod apply;
+mod commit;
+mod merge;
+mod plan;
 pub mod story;
 mod trim;
 
+use apply::Applier;
+use commit::{Committer, Payload};
+use plan::Plan;
 use story::Stories;
 use trim::{TrimmedDirectory, Trimmer};
 
@@ -30,9 +37,8 @@ use trim::{TrimmedDirectory, Trimmer};
 type Writer = IndexWriter<ArticleDocument>;
 
 /// The writer's default memory budget, in MiB. Peak RSS follows it: the budget is split into
-/// one arena per indexing thread, and the two fill up at about the same time. At 100K articles
-/// on 2 threads, with the index files trimmed from the resident set (`trim`), peak RSS was
-/// 476-486 MiB with 224, 446 with 192 and 420 with 160, in about the same time (25-28 s).
+/// one arena per indexing thread, and the two fill up at about the same time; a smaller budget
+/// lowers the peak at about the same indexing time, down to where flushes get too frequent.
 pub const DEFAULT_MEMORY_MB: usize = 192;
 
 /// What `run_index` is asked to do.
@@ -53,10 +59,15 @@ pub struct IndexOptions {
     /// How record fields are named (`--field`, `--columns`) for the paths given; empty means
     /// what the index remembers for each path.
     pub fields: FieldMap,
+    /// Hands memory that was freed but is still held by the allocator back to the system; called
+    /// before the final merge of a bulk run. The library assumes no allocator: a binary that
+    /// installs one with such a call (mimalloc's `mi_collect`) passes it here.
+    pub release_memory: Option<fn()>,
 }
 
 impl IndexOptions {
-    /// Options with the defaults: all cores, [`DEFAULT_MEMORY_MB`], a commit every 30 s.
+    /// Options with the defaults: all cores, [`DEFAULT_MEMORY_MB`], a commit every 30 s, no
+    /// allocator hook.
     pub fn new(index_dir: PathBuf, paths: Vec<PathBuf>) -> Self {
         IndexOptions {
             index_dir,
@@ -66,6 +77,7 @@ impl IndexOptions {
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs(30),
             fields: FieldMap::default(),
+            release_memory: None,
         }
     }
 }
@@ -88,23 +100,20 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// What the index remembers between runs, in its commit payload.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Payload {
-    schema: u32,
-    roots: Vec<PathBuf>,
-    /// The field map each root was read with, where it was not the default.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<(PathBuf, FieldMap)>,
-}
+/// Whether the caller asked a run to stop (Ctrl-C sets the flag it hands to `run_index`). A
+/// cancelled run stops walking, or stops taking files while each worker finishes the one it
+/// holds; it adds and commits what was read, and neither removes vanished files nor merges.
+#[derive(Clone, Copy)]
+struct Cancel<'a>(&'a AtomicBool);
 
-impl Payload {
-    fn fields_of(&self, root: &Path) -> FieldMap {
-        self.fields
-            .iter()
-            .find(|(r, _)| r == root)
-            .map(|(_, map)| map.clone())
-            .unwrap_or_default()
+impl<'a> Cancel<'a> {
+    fn new(flag: &'a AtomicBool) -> Cancel<'a> {
+        Cancel(flag)
+    }
+
+    /// Whether the run should stop.
+    fn requested(self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 
@@ -114,27 +123,7 @@ pub fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let index = Index::open_in_dir(index_dir)?;
-    Ok(read_payload(&index).roots)
-}
-
-fn read_payload(index: &Index) -> Payload {
-    index
-        .load_metas()
-        .ok()
-        .and_then(|m| m.payload)
-        .and_then(|p| serde_json::from_str(&p).ok())
-        .unwrap_or_default()
-}
-
-/// What the index holds for one file.
-#[derive(Debug, Clone)]
-struct Indexed {
-    mtime: i64,
-    size: u64,
-    hash: u64,
-    articles: u64,
-    /// Whether this run's walk found the file (one not found under a walked root is gone).
-    walked: bool,
+    Ok(Payload::read(&index)?.roots)
 }
 
 /// Indexes the files under `options.paths`, reporting progress to `progress`; stops early,
@@ -145,275 +134,89 @@ pub fn run_index(
     cancel: &AtomicBool,
 ) -> Result<IndexReport> {
     let started = Instant::now();
+    let cancel = Cancel::new(cancel);
     let (index, fields, _trimmer) = open_or_create(&options.index_dir, options.rebuild)?;
     let threads = options.threads.max(1);
-    // tantivy refuses less than 15 MB per indexing thread.
-    let memory = (options.memory_mb.max(16 * threads) << 20).min(4000 << 20);
-    let mut writer: Writer = index.writer_with_num_threads(threads, memory)?;
-
-    let old = read_payload(&index);
+    let mut writer = open_writer(&index, threads, options.memory_mb)?;
+    let old = remembered(&index, options)?;
     let paths = if options.paths.is_empty() {
-        old.roots.clone()
+        &old.roots
     } else {
-        options.paths.clone()
-    };
-    // The paths to remember: those given now, plus (unless rebuilding) those from before.
-    let mut roots = if options.rebuild {
-        Vec::new()
-    } else {
-        old.roots.clone()
+        &options.paths
     };
 
     let mut report = IndexReport::default();
-    let walked = walk::walk(&paths, Some(&options.index_dir), &mut report, |found| {
+    let walked = walk::walk(paths, Some(&options.index_dir), &mut report, |found| {
         if found % 1024 == 0 {
             progress.walking(found as u64);
         }
-        !cancel.load(Ordering::Relaxed)
+        !cancel.requested()
     });
-    if cancel.load(Ordering::Relaxed) {
+    if cancel.requested() {
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
         report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
         return Ok(report);
     }
-    for root in &walked.roots {
-        if !roots.contains(root) {
-            roots.push(root.clone());
-        }
-    }
-    // The field map of each walked root: the one given now, else the one it was read with.
-    let remembered = |root: &Path| {
-        if options.rebuild {
-            FieldMap::default()
-        } else {
-            old.fields_of(root)
-        }
-    };
-    let maps: Vec<FieldMap> = walked
-        .roots
-        .iter()
-        .map(|root| {
-            if options.fields.is_empty() {
-                remembered(root)
-            } else {
-                options.fields.clone()
-            }
-        })
-        .collect();
-    let map_changed: Vec<bool> = walked
-        .roots
-        .iter()
-        .zip(&maps)
-        .map(|(root, map)| *map != remembered(root))
-        .collect();
-    let mut fields_payload: Vec<(PathBuf, FieldMap)> = if options.rebuild {
-        Vec::new()
-    } else {
-        old.fields.clone()
-    };
-    for (root, map) in walked.roots.iter().zip(&maps) {
-        fields_payload.retain(|(r, _)| r != root);
-        if !map.is_empty() {
-            fields_payload.push((root.clone(), map.clone()));
-        }
-    }
     for problem in &report.problems {
         progress.problem(problem);
     }
-
     let mut stories = Stories::default();
-    let mut indexed = if options.rebuild {
+    let held = if options.rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        load_indexed(&index.reader()?.searcher(), &fields, &mut stories)?
+        plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
     };
-
-    // Plan: files whose size and mtime match what the index holds are not even read.
-    let mut work = Vec::new();
-    for candidate in walked.files {
-        if let Some(i) = indexed.get_mut(&candidate.key) {
-            i.walked = true;
-            if i.mtime == candidate.mtime
-                && i.size == candidate.size
-                && !map_changed[candidate.root]
-            {
-                report.unchanged += i.articles;
-                continue;
-            }
-        }
-        work.push(candidate);
-    }
-    // A bulk run (a first build, `--rebuild`, or at least as many files to read as the index
-    // held) merges all its segments at the end (`merge_after_bulk`); merging some of them
-    // meanwhile would only make it merge those bytes twice, and leave segments too large to
-    // balance the final merge's parts.
-    let bulk = work.len() >= indexed.len();
-    if bulk {
+    let plan = Plan::new(options, &old, walked, held);
+    report.unchanged += plan.unchanged;
+    let mut committer = Committer::new(&plan.payload, options.commit_every)?;
+    if plan.bulk {
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     }
-    progress.start(work.len() as u64, work.iter().map(|c| c.size).sum());
+    progress.start(plan.work.len() as u64, plan.bytes());
 
-    let payload = Payload {
-        schema: schema::SCHEMA_VERSION,
-        roots: roots.clone(),
-        fields: fields_payload,
+    let mut applier = Applier {
+        writer: &mut writer,
+        fields: &fields,
+        stories: &mut stories,
+        report: &mut report,
+        progress,
+        committer: &mut committer,
     };
-    let commit = |writer: &mut Writer| -> Result<()> {
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
-        prepared.commit()?;
-        Ok(())
-    };
-
-    // Apply: parse on worker threads, add in file order on this one.
-    let next = AtomicUsize::new(0);
-    let mut last_commit = Instant::now();
-    std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = mpsc::sync_channel::<(usize, Parsed)>(threads * 16);
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (work, next, maps) = (&work, &next, &maps);
-            scope.spawn(move || loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= work.len() || cancel.load(Ordering::Relaxed) {
-                    break;
-                }
-                let candidate = &work[n];
-                let parsed = read_and_parse(candidate, &maps[candidate.root]);
-                if tx.send((n, parsed)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        let mut pending = BTreeMap::new();
-        let mut expected = 0;
-        for (n, parsed) in rx {
-            pending.insert(n, parsed);
-            while let Some(parsed) = pending.remove(&expected) {
-                let candidate = &work[expected];
-                expected += 1;
-                let problems_before = report.problems.len();
-                apply(
-                    &mut writer,
-                    &fields,
-                    candidate,
-                    parsed,
-                    (&mut indexed, &mut stories),
-                    &mut report,
-                )?;
-                for problem in &report.problems[problems_before..] {
-                    progress.problem(problem);
-                }
-                progress.advance(candidate.size);
-                if last_commit.elapsed() >= options.commit_every {
-                    commit(&mut writer)?;
-                    last_commit = Instant::now();
-                }
-            }
-            if cancel.load(Ordering::Relaxed) {
-                next.store(usize::MAX / 2, Ordering::Relaxed);
-            }
-        }
-        Ok(())
-    })?;
-
-    if cancel.load(Ordering::Relaxed) {
-        report.interrupted = true;
-    } else {
-        // Files that vanished from under the walked roots.
-        for (key, entry) in &indexed {
-            let under_walked = walked.roots.iter().any(|r| Path::new(key).starts_with(r));
-            if under_walked && !entry.walked {
-                writer.delete_term(Term::from_field_text(fields.file, key));
-                report.removed += entry.articles;
-            }
-        }
+    applier.apply_all(&plan, threads, cancel)?;
+    let interrupted = cancel.requested();
+    if !interrupted {
+        applier.remove_vanished(&plan.vanished);
     }
+    report.interrupted = interrupted;
     progress.finish();
-    commit(&mut writer)?;
+    committer.commit(&mut writer)?;
     writer.wait_merging_threads()?;
-    // What the run kept per file (at 1M files, some 400 MB) is not needed for the merge.
-    drop((work, indexed, stories));
-    if bulk && !report.interrupted {
-        merge_after_bulk(&index, &options.index_dir, threads);
+    // What the run kept per file is not needed for the merge.
+    let bulk = plan.bulk;
+    drop((plan, stories));
+    if bulk && !interrupted {
+        merge::merge_after_bulk(&index, &options.index_dir, threads, options.release_memory);
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
 }
 
-/// Merges every segment into one after a bulk run (a first build, `--rebuild`, or one that read
-/// at least as many files as the index held), not a daily update of a few files, which the
-/// merge policy looks after. Such a run leaves a segment per flush of each thread's memory
-/// budget, and every search pays per segment: opening its files (in every `warta search`
-/// process), a term-dictionary lookup per query term and field, a scoring pass. At 100K one
-/// segment instead of seven took a `warta search` process from 11.0 to 6.8 ms, for about 6 s
-/// of merging. The merge needs as much free disk as the index takes. Only an optimisation: if
-/// the writer cannot be had again (another process took it) or the merge fails, the index
-/// stays as committed.
-fn merge_after_bulk(index: &Index, dir: &Path, threads: usize) {
-    let Ok(metas) = index.searchable_segment_metas() else {
-        return;
-    };
-    let live: u64 = metas.iter().map(|m| u64::from(m.num_docs())).sum();
-    if metas.len() < 2 {
-        return;
-    }
-    // A large index is merged into one segment per thread instead, of about equal size, which
-    // a search then scores side by side (`search::PARALLEL_MIN_DOCS`).
-    let parts = if live >= crate::search::PARALLEL_MIN_DOCS {
-        threads.clamp(1, metas.len())
+/// A writer on `index` with `threads` indexing threads sharing `memory_mb`.
+fn open_writer(index: &Index, threads: usize, memory_mb: usize) -> Result<Writer> {
+    // tantivy refuses less than 15 MB per indexing thread.
+    let memory = (memory_mb.max(16 * threads) << 20).min(4000 << 20);
+    Ok(index.writer_with_num_threads(threads, memory)?)
+}
+
+/// What the index remembers of earlier runs; a rebuild of the paths given needs none of it.
+fn remembered(index: &Index, options: &IndexOptions) -> Result<Payload> {
+    if options.rebuild && !options.paths.is_empty() {
+        Ok(Payload::new())
     } else {
-        1
-    };
-    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); parts];
-    let mut by_size: Vec<_> = metas.iter().collect();
-    by_size.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
-    for meta in by_size {
-        if let Some(lightest) = groups.iter_mut().min_by_key(|(docs, _)| *docs) {
-            lightest.0 += u64::from(meta.num_docs());
-            lightest.1.push(meta.id());
-        }
+        Payload::read(index)
     }
-    // The merge reads every segment through mmap (its pages are trimmed from the resident set
-    // as it goes, see `trim`), on top of what the indexing threads' allocator still holds.
-    release_freed_memory();
-    let Ok(mut merger) = idle_writer(index) else {
-        return;
-    };
-    // The merges keep the last commit's payload (tantivy saves the metas with it), and run
-    // side by side.
-    let merges: Vec<_> = groups
-        .iter()
-        .filter(|(_, group)| group.len() > 1)
-        .map(|(_, group)| merger.merge(group))
-        .collect();
-    for merge in merges {
-        let _ = merge.wait();
-    }
-    let _ = merger.wait_merging_threads();
-    // The merged segments' files count as in use until the merge is over; a writer on the
-    // index opened afresh deletes them (as tantivy-cli's `merge` does).
-    let reopened = Index::open_in_dir(dir).and_then(|index| idle_writer(&index));
-    if let Ok(collector) = reopened {
-        let _ = collector.garbage_collect_files().wait();
-        let _ = collector.wait_merging_threads();
-    }
-}
-
-/// A writer that adds nothing (merges, collects files): one indexing thread with tantivy's least
-/// budget.
-fn idle_writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer_with_num_threads(1, 15 << 20)
-}
-
-/// Hands memory that was freed but is still held by mimalloc (the `warta` binary's allocator)
-/// back to the system. Does nothing under another allocator (tests).
-fn release_freed_memory() {
-    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time.
-    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Opens the index in `dir` for writing, or creates it, with a trimmer that keeps the files it
@@ -454,187 +257,64 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// One file read and parsed on a worker thread.
-struct Parsed {
-    result: Result<Ingested, IngestError>,
-    /// Hash of the file's bytes (and field map).
-    hash: u64,
-    /// SimHash and headline hash of each article, in order.
-    simhashes: Vec<(u64, u64)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
-/// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
-    let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
-        Ok(b) => b,
-        Err(err) => {
-            return Parsed {
-                result: Err(err),
-                hash: 0,
-                simhashes: Vec::new(),
-            }
-        }
-    };
-    let mut hash = ingest::content_hash(&bytes);
-    if candidate.kind.format.reads_named_fields() {
-        hash ^= map.fingerprint();
-    }
-    let mut result = ingest::parse(
-        &candidate.display(),
-        &candidate.key,
-        candidate.kind,
-        &bytes,
-        map,
-    );
-    // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
-    // the parsers' growing strings leave (up to half their capacity), it holds less.
-    if let Ok(ingested) = &mut result {
-        for article in &mut ingested.articles {
-            article.title.shrink_to_fit();
-            article.lede.shrink_to_fit();
-            article.body.shrink_to_fit();
+    /// Sets the cancel flag once the first file has been applied, as a Ctrl-C mid-run would.
+    struct CancelAfterFirst<'a>(&'a AtomicBool);
+    impl Progress for CancelAfterFirst<'_> {
+        fn advance(&self, _bytes: u64) {
+            self.0.store(true, Ordering::SeqCst);
         }
     }
-    let simhashes = match &result {
-        Ok(ingested) => ingested
-            .articles
-            .iter()
-            .map(|a| (story::simhash(a), story::title_hash(a)))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    Parsed {
-        result,
-        hash,
-        simhashes,
-    }
-}
 
-fn apply(
-    writer: &mut Writer,
-    fields: &Fields,
-    candidate: &Candidate,
-    parsed: Parsed,
-    (indexed, stories): (&mut HashMap<String, Indexed>, &mut Stories),
-    report: &mut IndexReport,
-) -> Result<()> {
-    let Parsed {
-        result,
-        hash,
-        simhashes,
-    } = parsed;
-    let file_term = Term::from_field_text(fields.file, &candidate.key);
-    let before = indexed.get(&candidate.key).cloned();
-    let ingested = match result {
-        Ok(ingested) => ingested,
-        Err(IngestError::Unreadable(err)) => {
-            // Keep what the index had: an unreadable file is not a deleted one.
-            report.problem(
-                candidate.display(),
-                ProblemKind::Failed,
-                format!("cannot read: {}", io_reason(&err)),
-            );
-            return Ok(());
+    fn write_news(dir: &Path, files: std::ops::Range<usize>) {
+        std::fs::create_dir_all(dir).unwrap();
+        for n in files {
+            let text = format!("Headline number {n}\n\nThe body of article {n}.\n");
+            std::fs::write(dir.join(format!("{n:03}.txt")), text).unwrap();
         }
-        Err(err) => {
-            // What the file held before is gone from it: its articles leave the index.
-            if let Some(before) = before {
-                writer.delete_term(file_term);
-                report.removed += before.articles;
-                indexed.remove(&candidate.key);
-            }
-            report.problem(candidate.display(), err.kind(), err.to_string());
-            return Ok(());
-        }
-    };
-    for note in &ingested.notes {
-        let path = match note.record {
-            Some(n) => format!("{}#{n}", candidate.display()),
-            None => candidate.display(),
-        };
-        report.problem(path, note.kind, note.reason.clone());
     }
-    let count = ingested.articles.len() as u64;
-    match &before {
-        Some(b) if b.hash == hash => report.unchanged += count,
-        Some(_) => report.updated += count,
-        None => report.added += count,
-    }
-    if before.is_some() {
-        writer.delete_term(file_term);
-    }
-    let stamp = FileStamp {
-        key: candidate.key.clone(),
-        mtime: candidate.mtime,
-        size: candidate.size,
-        hash,
-    };
-    for (article, (simhash, title_hash)) in ingested.articles.into_iter().zip(simhashes) {
-        let story = stories.assign(simhash, title_hash, story::own_story(&article.id));
-        let stamp_story = StoryStamp {
-            simhash,
-            story,
-            title_hash,
-        };
-        writer.add_document(fields.article_document(article, stamp.clone(), stamp_story))?;
-    }
-    Ok(())
-}
 
-/// Reads what the index holds per file from its fast fields (no stored documents are loaded),
-/// and the stories of its articles into `stories`.
-fn load_indexed(
-    searcher: &Searcher,
-    fields: &Fields,
-    stories: &mut Stories,
-) -> Result<HashMap<String, Indexed>> {
-    let schema = searcher.schema();
-    let name = |f| schema.get_field_name(f).to_string();
-    let mut out: HashMap<String, Indexed> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let Some(files) = fast.str(&name(fields.file))? else {
-            continue;
-        };
-        let mtimes = fast.i64(&name(fields.mtime))?;
-        let sizes = fast.u64(&name(fields.size))?;
-        let hashes = fast.u64(&name(fields.hash))?;
-        let simhashes = fast.u64(&name(fields.simhash))?;
-        let story_ids = fast.u64(&name(fields.story))?;
-        let title_hashes = fast.u64(&name(fields.title_hash))?;
-        // Every file key of the segment, by ordinal, read in one pass over the dictionary:
-        // looking each document's key up on its own decompressed a dictionary block per
-        // document (two thirds of a no-change run's time at 1M articles).
-        let mut keys = Vec::with_capacity(files.num_terms());
-        let mut stream = files.dictionary().stream()?;
-        while stream.advance() {
-            keys.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            if let (Some(simhash), Some(story)) = (simhashes.first(doc), story_ids.first(doc)) {
-                stories.insert(simhash, title_hashes.first(doc).unwrap_or(0), story);
-            }
-            let Some(key) = files
-                .term_ords(doc)
-                .next()
-                .and_then(|ord| keys.get(ord as usize))
-            else {
-                continue;
-            };
-            let entry = out.entry(key.clone()).or_insert(Indexed {
-                mtime: mtimes.first(doc).unwrap_or(0),
-                size: sizes.first(doc).unwrap_or(0),
-                hash: hashes.first(doc).unwrap_or(0),
-                articles: 0,
-                walked: false,
-            });
-            entry.articles += 1;
-        }
+    #[test]
+    fn a_run_cancelled_before_it_reads_leaves_the_index_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        write_news(&dir.path().join("news"), 0..3);
+        let options = IndexOptions::new(dir.path().join("ix"), vec![dir.path().join("news")]);
+        let report = run_index(&options, &NoProgress, &AtomicBool::new(true)).unwrap();
+        assert!(report.interrupted);
+        assert_eq!(report.added, 0);
+        assert!(remembered_roots(&options.index_dir).unwrap().is_empty());
     }
-    Ok(out)
+
+    #[test]
+    fn a_run_cancelled_midway_commits_what_it_read_and_removes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let news = dir.path().join("news");
+        write_news(&news, 0..3);
+        let mut options = IndexOptions::new(dir.path().join("ix"), vec![news.clone()]);
+        options.threads = 1;
+        let first = run_index(&options, &NoProgress, &AtomicBool::new(false)).unwrap();
+        assert_eq!(first.added, 3);
+
+        // 197 new files, one gone: the run stops taking files after the first is applied.
+        write_news(&news, 3..200);
+        std::fs::remove_file(news.join("000.txt")).unwrap();
+        let cancel = AtomicBool::new(false);
+        let cut = run_index(&options, &CancelAfterFirst(&cancel), &cancel).unwrap();
+        assert!(cut.interrupted);
+        assert!(
+            (1..197).contains(&cut.added),
+            "{} of 197 new files read before stopping",
+            cut.added
+        );
+        assert_eq!(cut.removed, 0, "a cancelled run removes nothing");
+
+        // The next run reads only what was not committed, and removes the file gone.
+        let rest = run_index(&options, &NoProgress, &AtomicBool::new(false)).unwrap();
+        assert!(!rest.interrupted);
+        assert_eq!((rest.added, rest.removed), (197 - cut.added, 1));
+        assert_eq!(rest.unchanged, 2 + cut.added);
+    }
 }

@@ -21,6 +21,13 @@ use crate::error::{Error, Result};
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
 pub const SCHEMA_VERSION: u32 = 3;
 
+/// The number of articles from which an index is searched on several threads, one segment
+/// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
+/// indexing thread, and `search` scores those segments side by side. Below it one thread is
+/// faster: a fresh process's first thread beside the main one (the allocator's heap of a new
+/// thread, its stack) costs more than it saves on a small index.
+pub const PARALLEL_MIN_DOCS: u64 = 500_000;
+
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
         match err {

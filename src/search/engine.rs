@@ -79,13 +79,6 @@ impl MatcherPool {
     }
 }
 
-/// The number of articles from which an index is searched on several threads, one segment
-/// each (a bulk build leaves such an index in one segment per indexing thread). Below it one
-/// thread is faster: a fresh process's first thread beside the main one (the allocator's heap
-/// of a new thread, its stack) costs more than it saves on a smaller index, where a search is
-/// already quick; a large index spends most of a search in the scoring pass, which splits.
-pub const PARALLEL_MIN_DOCS: u64 = 500_000;
-
 impl Engine {
     /// Opens the index in `dir` at its last commit.
     pub fn open(dir: &Path) -> Result<Engine> {
@@ -96,7 +89,7 @@ impl Engine {
         // here would cost every search process).
         let searcher = reader.searcher();
         let segments = searcher.segment_readers().len();
-        if searcher.num_docs() >= PARALLEL_MIN_DOCS && segments > 1 {
+        if searcher.num_docs() >= schema::PARALLEL_MIN_DOCS && segments > 1 {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if cores > 1 {
                 index.set_multithread_executor(segments.min(cores))?;

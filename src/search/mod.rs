@@ -17,7 +17,7 @@ mod stats;
 mod tests;
 
 pub use crate::query::expand::Expansions;
-pub use engine::{Engine, PARALLEL_MIN_DOCS};
+pub use engine::Engine;
 pub use facets::{Facet, FacetCounts};
 pub use snippet::Snippet;
 pub use sources::SPELLING_SAMPLE;

@@ -8,6 +8,7 @@ mod cli;
 mod formats;
 mod fuzz;
 mod golden;
+mod index;
 mod json;
 mod output;
 mod query;
