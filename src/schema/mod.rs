@@ -3,6 +3,7 @@
 //! that touches tantivy.
 
 pub mod analysis;
+mod version;
 
 use std::path::Path;
 
@@ -219,6 +220,7 @@ pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fi
     if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
+    version::check_version(&index, dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
 }
