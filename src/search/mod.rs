@@ -1,6 +1,7 @@
 //! Runs queries against an index and returns plain data: ranked hits with snippets, single
 //! articles, and statistics. Never prints.
 
+mod export;
 pub mod facets;
 mod live_stats;
 pub mod snippet;
@@ -23,6 +24,7 @@ use crate::article::{Article, Published, ENGLISH, INDONESIAN, UNDETERMINED};
 use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
+pub use export::StoredArticles;
 pub use facets::{Facet, FacetCounts};
 use live_stats::{LiveStats, TokenTotals};
 pub use snippet::Snippet;
