@@ -215,12 +215,12 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 /// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
 /// `dir`, checking that warta built it with this schema.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
+    version::check_version(&directory, dir)?;
     let index = Index::open(directory)?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
-    version::check_version(&index, dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
 }

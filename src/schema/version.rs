@@ -5,17 +5,32 @@
 
 use std::path::Path;
 
-use tantivy::Index;
+use serde::Deserialize;
+use tantivy::directory::Directory;
 
 use super::SCHEMA_VERSION;
 use crate::error::{Error, Result};
 
-/// Refuses an index whose last commit names a schema version other than [`SCHEMA_VERSION`].
-/// An index with no payload yet (created, never committed) or one that names no version
-/// passes: nothing says it is another version's.
-pub fn check_version(index: &Index, dir: &Path) -> Result<()> {
-    let metas = index.load_metas()?;
-    match payload_version(metas.payload.as_deref()) {
+/// The one part of tantivy's meta.json read here. Parsing it alone skips the schema and segment
+/// list, which tantivy parses again when it opens the index: every `warta search` opens one.
+#[derive(Deserialize)]
+struct Meta {
+    #[serde(default)]
+    payload: Option<String>,
+}
+
+/// Refuses the index in `directory` (a view of `dir`) when its last commit names a schema
+/// version other than [`SCHEMA_VERSION`]. An index with no payload yet (created, never
+/// committed) or one that names no version passes: nothing says it is another version's. A
+/// meta.json that does not parse is left for tantivy to report.
+pub fn check_version(directory: &dyn Directory, dir: &Path) -> Result<()> {
+    let bytes = directory
+        .atomic_read(Path::new("meta.json"))
+        .map_err(tantivy::TantivyError::from)?;
+    let Ok(meta) = serde_json::from_slice::<Meta>(&bytes) else {
+        return Ok(());
+    };
+    match payload_version(meta.payload.as_deref()) {
         Some(version) if version != u64::from(SCHEMA_VERSION) => {
             Err(Error::SchemaMismatch(dir.to_path_buf()))
         }
@@ -31,6 +46,8 @@ fn payload_version(payload: Option<&str>) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::directory::MmapDirectory;
+
     use super::*;
 
     #[test]
@@ -45,14 +62,19 @@ mod tests {
     fn an_index_committed_by_another_version_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let (index, _) = super::super::create_index(dir.path()).unwrap();
-        assert!(check_version(&index, dir.path()).is_ok());
+        let directory = MmapDirectory::open(dir.path()).unwrap();
+        assert!(check_version(&directory, dir.path()).is_ok());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15 << 20).unwrap();
+        let mut commit = writer.prepare_commit().unwrap();
+        commit.set_payload(&format!(r#"{{"schema":{SCHEMA_VERSION},"roots":[]}}"#));
+        commit.commit().unwrap();
+        assert!(check_version(&directory, dir.path()).is_ok());
         let mut commit = writer.prepare_commit().unwrap();
         let other = SCHEMA_VERSION + 1;
         commit.set_payload(&format!(r#"{{"schema":{other},"roots":[]}}"#));
         commit.commit().unwrap();
         assert!(matches!(
-            check_version(&index, dir.path()),
+            check_version(&directory, dir.path()),
             Err(Error::SchemaMismatch(_))
         ));
     }
