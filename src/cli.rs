@@ -334,6 +334,25 @@ mod tests {
     }
 
     #[test]
+    fn export_takes_a_file_and_an_id_to_start_after() {
+        let cli = Cli::try_parse_from([
+            "warta",
+            "export",
+            "-o",
+            "a.jsonl",
+            "--after",
+            "00FF00ff00ff00ff",
+        ])
+        .unwrap();
+        let Command::Export(args) = cli.command else {
+            panic!("not export")
+        };
+        assert_eq!(args.output, Some(PathBuf::from("a.jsonl")));
+        assert_eq!(args.after.as_deref(), Some("00ff00ff00ff00ff"));
+        assert!(Cli::try_parse_from(["warta", "export", "--after", "00ff"]).is_err());
+    }
+
+    #[test]
     fn commit_interval_takes_seconds_and_fractions() {
         let interval = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
             Command::Index(args) => args.commit_every,
