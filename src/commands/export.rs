@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use warta::search::{Engine, StoredArticles};
+use warta::search::{stored_articles, StoredArticles};
 
 use super::{warn, Context};
 use crate::cli::ExportArgs;
@@ -19,9 +19,12 @@ const TAIL_CHUNK: u64 = 64 * 1024;
 
 /// Runs `warta export`.
 pub fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::open(&ctx.index_dir)?;
+    // Opened first, so that a missing index leaves no output file behind.
+    let mut articles = stored_articles(&ctx.index_dir)?;
+    if let Some(after) = &args.after {
+        articles = articles.resume_after(after);
+    }
     let Some(path) = args.output else {
-        let articles = engine.articles_after(args.after.as_deref())?;
         let mut out = BufWriter::new(std::io::stdout().lock());
         write_articles(articles, &mut out)?;
         out.flush()?;
@@ -29,12 +32,10 @@ pub fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let context = || format!("writing {}", path.display());
     let (file, resumed) = open_resumable(&path, ctx.quiet).with_context(context)?;
-    // Ids are written in order, so the later of the two is where to go on from.
-    let after = match (args.after, resumed) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
-    let articles = engine.articles_after(after.as_deref())?;
+    // Ids are written in order: a file begun after `--after` goes on after the later of the two.
+    if let Some(id) = &resumed {
+        articles = articles.resume_after(id);
+    }
     let mut out = BufWriter::new(file);
     let written = write_articles(articles, &mut out).with_context(context)?;
     let file = out

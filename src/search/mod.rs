@@ -24,7 +24,7 @@ use crate::article::{Article, Published, ENGLISH, INDONESIAN, UNDETERMINED};
 use crate::error::{Error, Result};
 use crate::query::{self, Filters};
 use crate::schema::{self, analysis, Fields};
-pub use export::StoredArticles;
+pub use export::{stored_articles, stored_articles_in, StoredArticles};
 pub use facets::{Facet, FacetCounts};
 use live_stats::{LiveStats, TokenTotals};
 pub use snippet::Snippet;

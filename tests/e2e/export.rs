@@ -208,6 +208,24 @@ fn an_export_file_cut_short_is_resumed_after_its_last_complete_line() {
         full
     );
 
+    // With `--after` an earlier id, a begun file still goes on after its own last line.
+    let five: String = full.lines().take(5).map(|l| format!("{l}\n")).collect();
+    let second_id = serde_json::from_str::<ArticleJson>(full.lines().nth(1).unwrap())
+        .unwrap()
+        .id;
+    s.write("out.jsonl", &five);
+    s.run(&["export", "-o", "out.jsonl", "--after", &second_id])
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("out.jsonl")).unwrap(),
+        full
+    );
+
+    // No index, no file.
+    s.run(&["--index", "nowhere", "export", "-o", "none.jsonl"])
+        .code(2);
+    assert!(!s.path().join("none.jsonl").exists());
+
     // A file that is not an export is left alone.
     s.write("notes.txt", "shopping list\n");
     let refused = s.run(&["export", "-o", "notes.txt"]).code(2);
