@@ -48,6 +48,8 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Show what the index holds
     Stats(StatsArgs),
+    /// Write every stored article as JSON lines, in id order (resumable)
+    Export(ExportArgs),
 }
 
 /// `warta index`.
@@ -266,6 +268,27 @@ pub struct StatsArgs {
     pub by: Option<FacetArg>,
 }
 
+/// `warta export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to FILE instead of stdout; an existing FILE is resumed after its last complete line
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start after the article with this id (ids are written in order)
+    #[arg(long, value_name = "ID", value_parser = article_id)]
+    pub after: Option<String>,
+}
+
+/// An article id as warta writes them: 16 hex digits.
+fn article_id(text: &str) -> Result<String, String> {
+    let id = text.trim().to_ascii_lowercase();
+    if id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(format!("{text:?} is not an article id (16 hex digits)"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -303,10 +326,30 @@ mod tests {
         assert!(Cli::try_parse_from(["warta", "search", "x", "--color", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["warta", "index", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["warta", "search"]).is_err());
+        assert!(Cli::try_parse_from(["warta", "export", "--after", "corpus/a.txt"]).is_err());
         for bad in ["0", "-1", "soon", "NaN", "1e300"] {
             let args = ["warta", "index", "--commit-every", bad];
             assert!(Cli::try_parse_from(args).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn export_takes_a_file_and_an_id_to_start_after() {
+        let cli = Cli::try_parse_from([
+            "warta",
+            "export",
+            "-o",
+            "a.jsonl",
+            "--after",
+            "00FF00ff00ff00ff",
+        ])
+        .unwrap();
+        let Command::Export(args) = cli.command else {
+            panic!("not export")
+        };
+        assert_eq!(args.output, Some(PathBuf::from("a.jsonl")));
+        assert_eq!(args.after.as_deref(), Some("00ff00ff00ff00ff"));
+        assert!(Cli::try_parse_from(["warta", "export", "--after", "00ff"]).is_err());
     }
 
     #[test]

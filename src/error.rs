@@ -9,7 +9,7 @@ pub enum Error {
     #[error("no index at {}", .0.display())]
     IndexNotFound(PathBuf),
     /// The index was built by an incompatible version of warta.
-    #[error("the index at {} was built by an incompatible version of warta", .0.display())]
+    #[error("this index ({}) was built by another version of warta", .0.display())]
     SchemaMismatch(PathBuf),
     /// Another process holds the index writer lock.
     #[error("index is being written by another process")]
@@ -46,7 +46,7 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             Error::IndexNotFound(_) => Some("build one with `warta index PATH`"),
-            Error::SchemaMismatch(_) => Some("rebuild it with `warta index --rebuild`"),
+            Error::SchemaMismatch(_) => Some("run `warta index --rebuild`"),
             Error::IndexLocked => Some("wait for the other `warta index` to finish"),
             Error::BadQuery { .. } => {
                 Some("quote words with special characters, e.g. \"re:invent\"")

@@ -19,8 +19,12 @@ use crate::render::terminal::index_summary;
 /// Runs `warta index`.
 pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut paths = args.paths;
-    if paths.is_empty() && index::remembered_roots(&ctx.index_dir)?.is_empty() {
-        paths.push(PathBuf::from(DEFAULT_CORPUS));
+    if paths.is_empty() {
+        // Read here, before a rebuild of another version's index removes what remembers them.
+        paths = index::remembered_roots(&ctx.index_dir)?;
+        if paths.is_empty() {
+            paths.push(PathBuf::from(DEFAULT_CORPUS));
+        }
     }
     let mut options = IndexOptions::new(ctx.index_dir.clone(), paths);
     options.rebuild = args.rebuild;

@@ -1,6 +1,7 @@
 //! One file per command: each turns its clap arguments into library options, calls the
 //! library, and hands the result to `render`.
 
+pub mod export;
 pub mod index;
 pub mod search;
 pub mod show;
@@ -54,5 +55,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&ctx, args),
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
     }
 }

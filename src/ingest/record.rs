@@ -337,6 +337,11 @@ pub fn article(record: &Map<String, Value>, map: &FieldMap) -> Option<Article> {
     }
     let units = body.map_or_else(Vec::new, |b| txt::field_paragraphs(&b));
     txt::fill_text(&mut article, units);
+    // `warta export` writes the sub-headings it found (marked in HTML and Markdown): they are
+    // kept rather than guessed again from the body.
+    if let Some(headings @ Value::Array(_)) = record.get("headings") {
+        article.headings = tags(headings);
+    }
     Some(article)
 }
 
@@ -574,6 +579,19 @@ mod tests {
         assert_eq!(a.published.unwrap().to_iso(), "2025-08-29T07:00:00Z");
         assert_eq!(a.tags, vec!["ai", "chips"]);
         assert_eq!(a.lang, "id");
+    }
+
+    #[test]
+    fn headings_given_are_kept_rather_than_guessed() {
+        let text = "Lede.\n\nShort line\n\nA paragraph.\n\nMarked heading\n\nMore.";
+        let guessed = read(json!({"title": "T", "body": text}), &FieldMap::default());
+        assert_eq!(guessed.headings, ["Short line", "Marked heading"]);
+        let given = read(
+            json!({"title": "T", "body": text, "headings": ["Marked heading"]}),
+            &FieldMap::default(),
+        );
+        assert_eq!(given.headings, ["Marked heading"]);
+        assert_eq!(given.body, guessed.body);
     }
 
     #[test]

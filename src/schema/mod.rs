@@ -3,6 +3,7 @@
 //! that touches tantivy.
 
 pub mod analysis;
+mod version;
 
 use std::path::Path;
 
@@ -221,6 +222,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 /// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
 /// `dir`, checking that warta built it with this schema.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
+    version::check_version(&directory, dir)?;
     let index = Index::open(directory)?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {

@@ -6,6 +6,7 @@
 //! articles most like one; `stats.rs` counts over the whole index.
 
 mod engine;
+mod export;
 pub mod facets;
 mod live_stats;
 mod ranking;
@@ -18,6 +19,7 @@ mod tests;
 
 pub use crate::query::expand::Expansions;
 pub use engine::Engine;
+pub use export::{stored_articles, stored_articles_in, StoredArticles};
 pub use facets::{Facet, FacetCounts};
 pub use snippet::Snippet;
 pub use sources::SPELLING_SAMPLE;
