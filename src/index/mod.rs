@@ -53,6 +53,8 @@ pub struct IndexOptions {
     /// How record fields are named (`--field`, `--columns`) for the paths given; empty means
     /// what the index remembers for each path.
     pub fields: FieldMap,
+    /// The bounds each input file is held to (bytes, text per article, records, time).
+    pub limits: ingest::Limits,
 }
 
 impl IndexOptions {
@@ -66,6 +68,7 @@ impl IndexOptions {
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs(30),
             fields: FieldMap::default(),
+            limits: ingest::Limits::default(),
         }
     }
 }
@@ -245,6 +248,9 @@ pub fn run_index(
         }
         work.push(candidate);
     }
+    // Files in the order of their roots' paths, not of the paths as given, so that which of
+    // two copies is met first (and gives the story its id) does not depend on that order.
+    work.sort_by(|a, b| walked.roots[a.root].cmp(&walked.roots[b.root]));
     // A bulk run (a first build, `--rebuild`, or at least as many files to read as the index
     // held) merges all its segments at the end (`merge_after_bulk`); merging some of them
     // meanwhile would only make it merge those bytes twice, and leave segments too large to
@@ -281,7 +287,7 @@ pub fn run_index(
                     break;
                 }
                 let candidate = &work[n];
-                let parsed = read_and_parse(candidate, &maps[candidate.root]);
+                let parsed = read_and_parse(candidate, &maps[candidate.root], &options.limits);
                 if tx.send((n, parsed)).is_err() {
                     break;
                 }
@@ -465,8 +471,8 @@ struct Parsed {
 
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
 /// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
-    let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
+fn read_and_parse(candidate: &Candidate, map: &FieldMap, limits: &ingest::Limits) -> Parsed {
+    let read = match ingest::read_file(&candidate.path, candidate.kind, limits) {
         Ok(b) => b,
         Err(err) => {
             return Parsed {
@@ -476,16 +482,17 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
             }
         }
     };
-    let mut hash = ingest::content_hash(&bytes);
+    let mut hash = ingest::content_hash(&read.bytes);
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
-    let mut result = ingest::parse(
+    let mut result = ingest::parse_read(
         &candidate.display(),
         &candidate.key,
         candidate.kind,
-        &bytes,
+        &read,
         map,
+        limits,
     );
     // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
     // the parsers' growing strings leave (up to half their capacity), it holds less.

@@ -225,13 +225,19 @@ mod tests {
 
     #[test]
     fn many_identical_texts_are_assigned_in_linear_time() {
+        // The best of three runs, so that a busy machine does not decide the ratio.
         let time = |n: u64| {
-            let mut stories = Stories::default();
-            let started = std::time::Instant::now();
-            for id in 0..n {
-                assert_eq!(stories.assign(0xfeed_beef, 7, 1_000 + id), 1_000);
-            }
-            started.elapsed()
+            (0..3)
+                .map(|_| {
+                    let mut stories = Stories::default();
+                    let started = std::time::Instant::now();
+                    for id in 0..n {
+                        assert_eq!(stories.assign(0xfeed_beef, 7, 1_000 + id), 1_000);
+                    }
+                    started.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
         };
         let small = time(20_000);
         let large = time(80_000);

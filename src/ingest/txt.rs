@@ -342,9 +342,13 @@ mod tests {
             assert!(article.lede.len() > text.len() / 2);
             started.elapsed()
         };
-        let (small, large) = (text(10_000), text(40_000));
-        let small = time(&small);
-        let large = time(&large);
+        // The best of five runs each, taken in turn, so that a busy machine does not decide.
+        let (small_text, large_text) = (text(20_000), text(80_000));
+        let (mut small, mut large) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..5 {
+            small = small.min(time(&small_text));
+            large = large.min(time(&large_text));
+        }
         assert!(
             large < small * 8 + std::time::Duration::from_millis(50),
             "4x the text took {large:?} against {small:?}"
