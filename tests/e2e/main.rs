@@ -7,6 +7,7 @@
 mod cli;
 mod formats;
 mod fuzz;
+mod hostile;
 mod json;
 mod output;
 mod query;
