@@ -26,6 +26,8 @@ const MAX_RSS_KIB: i64 = 1 << 20;
 
 /// Runs warta in the sandbox with its address space limited to [`ADDRESS_SPACE`], and checks
 /// that its resident memory peaked under [`MAX_RSS_KIB`].
+// The child is reaped by `wait4`, which also gives its resource usage.
+#[allow(clippy::zombie_processes)]
 fn run_limited(sandbox: &Sandbox, args: &[&str]) -> Run {
     use std::io::Read;
     let mut cmd = sandbox.cmd(args);
