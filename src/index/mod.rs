@@ -544,6 +544,11 @@ fn apply(
             );
             return Ok(());
         }
+        Err(err @ IngestError::TooSlow(_)) => {
+            // Keep what the index had too: a file abandoned for time may read on a quieter run.
+            report.problem(candidate.display(), err.kind(), err.to_string());
+            return Ok(());
+        }
         Err(err) => {
             // What the file held before is gone from it: its articles leave the index.
             if let Some(before) = before {

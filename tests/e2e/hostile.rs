@@ -131,6 +131,15 @@ fn titles(sandbox: &Sandbox, query: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many articles a search matches, copies folded into a hit included.
+fn articles(sandbox: &Sandbox, query: &str) -> usize {
+    let found: Value = sandbox.run(&["search", "--json", query]).code(0).json();
+    let hits = found["hits"].as_array().unwrap();
+    hits.iter()
+        .map(|h| 1 + h["duplicates"].as_array().unwrap().len())
+        .sum()
+}
+
 fn assert_good_files_indexed(sandbox: &Sandbox) {
     assert_eq!(titles(sandbox, "nimbus"), ["Nimbus cloud outage"]);
     assert_eq!(titles(sandbox, "tanibaik"), ["Tanibaik raises funds"]);
@@ -287,6 +296,10 @@ fn a_file_over_its_time_budget_is_abandoned_and_the_run_goes_on() {
     let sandbox = Sandbox::empty();
     write_good_files(&sandbox);
     let line = "{\"title\": \"Slow\", \"body\": \"a record\"}\n";
+    sandbox.write("in/slow.jsonl", line.repeat(10));
+    index(&sandbox, &[]);
+    assert_eq!(articles(&sandbox, "slow"), 10);
+    // Grown past what it can be read in within its time: abandoned, its old articles kept.
     sandbox.write("in/slow.jsonl", line.repeat(1_000_000));
     let problems = index(&sandbox, &["--file-timeout", "0.2"]);
     assert_eq!(problems["slow.jsonl"][0].0, "skipped");
@@ -295,6 +308,7 @@ fn a_file_over_its_time_budget_is_abandoned_and_the_run_goes_on() {
         "{problems:?}"
     );
     assert_good_files_indexed(&sandbox);
+    assert_eq!(articles(&sandbox, "slow"), 10);
 }
 
 #[test]
