@@ -81,6 +81,64 @@ pub struct IndexArgs {
     /// Commit at least every SECONDS (fractions allowed), so a killed run loses at most that
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub commit_every: Duration,
+    /// Bounds on each input file (docs/limits.md)
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The bounds `warta index` holds each input file to; defaults in `warta::ingest::limits`.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Bytes read from one file or its gzip stream (K, M, G suffixes); beyond, a file is cut
+    /// short or skipped, with a warning
+    #[arg(long, value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Bytes of text kept per article (K, M, G suffixes); the rest is cut off with a warning
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    pub max_article_size: u64,
+    /// Records (JSON lines, table rows, JSON array items) read from one file
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_RECORDS)]
+    pub max_records: usize,
+    /// HTML elements nested deeper than this are ignored (their text is kept)
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_HTML_DEPTH)]
+    pub max_html_depth: usize,
+    /// Attributes of one HTML element beyond this many are ignored
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_HTML_ATTRIBUTES)]
+    pub max_html_attributes: usize,
+    /// Seconds one file may take to read and parse (fractions allowed) before it is abandoned
+    /// with a warning
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub file_timeout: Duration,
+}
+
+/// A size in bytes: a number with an optional K, M or G suffix (powers of 1024; `MiB`, `KB`
+/// and such are read the same).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let shift = match lower[digits.len()..].trim_end_matches(['b', 'i']) {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a size such as 4096, 512K, 128M or 2G"
+            ))
+        }
+    };
+    let number: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 4096, 512K, 128M or 2G"))?;
+    let bytes = number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text} is too large"))?;
+    if bytes == 0 {
+        return Err("must be more than 0".to_string());
+    }
+    Ok(bytes)
 }
 
 /// The names given to `--columns` (a type of its own, so that clap takes one value).
@@ -325,6 +383,11 @@ mod tests {
         assert!(Cli::try_parse_from(["warta", "search", "x", "--limit", "many"]).is_err());
         assert!(Cli::try_parse_from(["warta", "search", "x", "--color", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["warta", "index", "--threads", "0"]).is_err());
+        assert_eq!(parse_size("128M"), Ok(128 << 20));
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("0").is_err() && parse_size("12X").is_err());
         assert!(Cli::try_parse_from(["warta", "search"]).is_err());
         assert!(Cli::try_parse_from(["warta", "export", "--after", "corpus/a.txt"]).is_err());
         for bad in ["0", "-1", "soon", "NaN", "1e300"] {

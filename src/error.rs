@@ -22,6 +22,10 @@ pub enum Error {
         /// Character offset (0-based) into the query where the problem is.
         pos: usize,
     },
+    /// The query would cost more memory or time than a search may take (a long phrase with a
+    /// large slop, groups nested too deep); it is refused before it runs.
+    #[error("query too costly: {0}")]
+    QueryTooCostly(String),
     /// No article with that id or path is in the index.
     #[error("no article with id or path {0}")]
     ArticleNotFound(String),
@@ -50,6 +54,9 @@ impl Error {
             Error::IndexLocked => Some("wait for the other `warta index` to finish"),
             Error::BadQuery { .. } => {
                 Some("quote words with special characters, e.g. \"re:invent\"")
+            }
+            Error::QueryTooCostly(_) => {
+                Some("use fewer words in a ~phrase, a smaller ~slop, or fewer nested groups")
             }
             Error::ArticleNotFound(_) => Some("ids and paths are shown by `warta search`"),
             Error::PayloadUnreadable(_) => Some("rebuild it with `warta index --rebuild PATH`"),

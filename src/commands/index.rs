@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use warta::index::{self, IndexOptions};
-use warta::ingest::FieldMap;
+use warta::ingest::{FieldMap, Limits};
 use warta::report::IndexReport;
 
 use super::{Context, DEFAULT_CORPUS};
@@ -36,6 +36,14 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     options.fields = FieldMap {
         fields: args.fields,
         columns: args.columns.map(|c| c.0),
+    };
+    options.limits = Limits {
+        file_bytes: args.limits.max_file_size,
+        article_bytes: usize::try_from(args.limits.max_article_size).unwrap_or(usize::MAX),
+        records: args.limits.max_records,
+        html_depth: args.limits.max_html_depth,
+        html_attributes: args.limits.max_html_attributes,
+        file_time: args.limits.file_timeout,
     };
     let show_bar = !ctx.quiet && !args.json && std::io::stderr().is_terminal();
     let report = index_with_progress(&options, show_bar, !ctx.quiet)?;

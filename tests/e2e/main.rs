@@ -9,6 +9,7 @@ mod export;
 mod formats;
 mod fuzz;
 mod golden;
+mod hostile;
 mod index;
 mod json;
 mod output;
