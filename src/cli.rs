@@ -9,7 +9,7 @@ use warta::ingest::{FieldMap, Target};
 
 /// Full-text search for tech news in English and Indonesian.
 #[derive(Debug, Parser)]
-#[command(name = "warta", version, about, max_term_width = 100)]
+#[command(name = "warta", version = env!("WARTA_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
     /// Index directory [default: index/]
     #[arg(long, global = true, env = "WARTA_INDEX", value_name = "DIR")]
@@ -48,6 +48,18 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Show what the index holds
     Stats(StatsArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page, in roff (read it with `warta man | man -l -`)
+    Man,
+}
+
+/// `warta completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `warta index`.

@@ -3,6 +3,7 @@
 
 pub mod index;
 pub mod search;
+pub mod ship;
 pub mod show;
 pub mod similar;
 pub mod stats;
@@ -54,6 +55,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&ctx, args),
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
+        Command::Completions(args) => ship::completions(args),
+        Command::Man => ship::man(),
     }
 }
 

@@ -12,4 +12,5 @@ mod output;
 mod query;
 mod scale;
 mod shared;
+mod ship;
 mod util;
