@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc rather than glibc's malloc: indexing allocates each article's text on one thread and
-/// frees it on tantivy's, and glibc's per-thread arenas kept hundreds of MB of such memory.
+/// frees it on tantivy's, and glibc's per-thread arenas kept much of such memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
