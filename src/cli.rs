@@ -401,4 +401,25 @@ mod tests {
         assert!(!mentions("`--snippets-max`", "`--snippets"));
         assert!(mentions("`--snippets N`", "`--snippets"));
     }
+
+    #[test]
+    fn the_readme_is_short_and_links_every_docs_page() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let lines = readme.lines().count();
+        assert!(
+            lines < 250,
+            "README.md has {lines} lines; the reference belongs in docs/"
+        );
+        for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".md") {
+                let link = format!("](docs/{name})");
+                assert!(
+                    readme.contains(&link),
+                    "README.md does not link docs/{name}"
+                );
+            }
+        }
+    }
 }
