@@ -9,7 +9,7 @@ use warta::ingest::{FieldMap, Target};
 
 /// Full-text search for tech news in English and Indonesian.
 #[derive(Debug, Parser)]
-#[command(name = "warta", version, about, max_term_width = 100)]
+#[command(name = "warta", version = env!("WARTA_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
     /// Index directory [default: index/]
     #[arg(long, global = true, env = "WARTA_INDEX", value_name = "DIR")]
@@ -50,6 +50,18 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write every stored article as JSON lines, in id order (resumable)
     Export(ExportArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page, in roff (read it with `warta man | man -l -`)
+    Man,
+}
+
+/// `warta completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `warta index`.
@@ -424,5 +436,96 @@ mod tests {
         assert_eq!(interval(&["warta", "index"]), Duration::from_secs(30));
         let args = ["warta", "index", "--commit-every", "0.25"];
         assert_eq!(interval(&args), Duration::from_millis(250));
+    }
+
+    /// Every `docs/*.md` page, as one text.
+    fn docs() -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).expect("docs/") {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                text += &std::fs::read_to_string(&path).unwrap();
+            }
+        }
+        text
+    }
+
+    /// Whether `word` occurs in `text` not as the start of a longer name (`--json` is not
+    /// found in `--jsonl`).
+    fn mentions(text: &str, word: &str) -> bool {
+        text.match_indices(word).any(|(at, _)| {
+            let next = text[at + word.len()..].chars().next();
+            !next.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
+    }
+
+    /// `(command path, long flag)` for every flag of `command` and its subcommands.
+    fn long_flags(command: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                out.push((path.to_string(), format!("--{long}")));
+            }
+        }
+        for sub in command.get_subcommands() {
+            long_flags(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_flag_is_in_the_docs() {
+        let docs = docs();
+        let mut command = Cli::command();
+        command.build();
+        let missing_commands: Vec<String> = command
+            .get_subcommands()
+            .map(|sub| format!("`warta {}", sub.get_name()))
+            .filter(|heading| !mentions(&docs, heading))
+            .collect();
+        assert!(
+            missing_commands.is_empty(),
+            "commands no docs/*.md page names: {missing_commands:?}"
+        );
+        let mut flags = Vec::new();
+        long_flags(&command, "warta", &mut flags);
+        assert!(flags.iter().any(|(_, flag)| flag == "--snippet-chars"));
+        let missing_flags: Vec<String> = flags
+            .into_iter()
+            .filter(|(_, flag)| !mentions(&docs, &format!("`{flag}")))
+            .map(|(path, flag)| format!("{path} {flag}"))
+            .collect();
+        assert!(
+            missing_flags.is_empty(),
+            "flags no docs/*.md page names in backquotes: {missing_flags:?}"
+        );
+    }
+
+    #[test]
+    fn a_flag_is_not_found_inside_a_longer_one() {
+        assert!(mentions("`--json` or `--format`", "`--json"));
+        assert!(!mentions("`--jsonl`", "`--json"));
+        assert!(!mentions("`--snippets-max`", "`--snippets"));
+        assert!(mentions("`--snippets N`", "`--snippets"));
+    }
+
+    #[test]
+    fn the_readme_is_short_and_links_every_docs_page() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let lines = readme.lines().count();
+        assert!(
+            lines < 250,
+            "README.md has {lines} lines; the reference belongs in docs/"
+        );
+        for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".md") {
+                let link = format!("](docs/{name})");
+                assert!(
+                    readme.contains(&link),
+                    "README.md does not link docs/{name}"
+                );
+            }
+        }
     }
 }

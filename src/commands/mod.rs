@@ -4,6 +4,7 @@
 pub mod export;
 pub mod index;
 pub mod search;
+pub mod ship;
 pub mod show;
 pub mod similar;
 pub mod stats;
@@ -56,5 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Completions(args) => ship::completions(args),
+        Command::Man => ship::man(),
     }
 }

@@ -16,5 +16,6 @@ mod output;
 mod query;
 mod scale;
 mod shared;
+mod ship;
 mod sources;
 mod util;
