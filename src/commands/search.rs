@@ -3,9 +3,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Context as _;
 use warta::index::IndexOptions;
-use warta::ingest::date::parse_date;
+use warta::query::dates::{half_life, period_end, period_start};
 use warta::query::Filters;
 use warta::schema::index_exists;
 use warta::search::{Engine, SearchOptions, SortBy};
@@ -26,7 +25,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
     options.collapse = !args.no_collapse;
-    options.recent = args.recent;
+    options.recent = args.recent.as_deref().map(half_life).transpose()?;
     let format = format_of(args.json, args.format);
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,
@@ -38,12 +37,12 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
         since: args
             .since
             .as_deref()
-            .map(|d| date_arg("--since", d))
+            .map(|d| period_start("--since", d))
             .transpose()?,
         until: args
             .until
             .as_deref()
-            .map(|d| date_arg("--until", d))
+            .map(|d| period_end("--until", d))
             .transpose()?,
         exact: args.exact,
     };
@@ -76,13 +75,6 @@ pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
         FormatArg::Tsv => Format::Tsv,
         FormatArg::Paths => Format::Paths,
     }
-}
-
-/// A `--since`/`--until` value as Unix seconds.
-fn date_arg(flag: &str, text: &str) -> anyhow::Result<i64> {
-    parse_date(text)
-        .map(|p| p.timestamp())
-        .with_context(|| format!("{flag} {text:?} is not a date; write it as 2025-08-29"))
 }
 
 /// On a fresh checkout, the first search builds the default index from `corpus/`.

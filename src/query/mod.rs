@@ -3,6 +3,7 @@
 //! score for exact (unstemmed) matches so they rank above stemmed ones.
 
 pub mod bm25;
+pub mod dates;
 pub mod expand;
 pub mod parse;
 
