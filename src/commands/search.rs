@@ -13,7 +13,7 @@ use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
 use crate::exit_codes::ExitCode;
 use crate::render::messages::note;
-use crate::render::terminal::index_summary;
+use crate::render::terminal::{index_summary, respelled_line};
 use crate::render::{print_hits, Format};
 
 /// Runs `warta search`.
@@ -51,6 +51,13 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.search(&options)?;
 
+    // Text output says it above the hits; the formats for scripts keep stdout to the hits.
+    let elsewhere = !matches!(format, Format::Text | Format::Json);
+    if let (true, false, Some(line)) = (elsewhere, ctx.quiet, respelled_line(&hits)) {
+        if !hits.hits.is_empty() {
+            note(line);
+        }
+    }
     print_hits(&hits, format, ctx.style, show_footer(ctx))?;
     // The process ends here, and the kernel's teardown of the index's mappings at exit is
     // cheaper than tantivy's unmapping of each file one by one.

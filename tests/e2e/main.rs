@@ -15,4 +15,5 @@ mod query;
 mod scale;
 mod shared;
 mod sources;
+mod typos;
 mod util;
