@@ -77,15 +77,16 @@ pub fn half_life(text: &str) -> Result<f64, OptionError> {
     };
     let unit = unit.trim();
     let too_short = match unit {
-        "s" | "sec" | "secs" | "second" | "seconds" => Some("seconds"),
-        "m" | "min" | "mins" | "minute" | "minutes" => Some("minutes"),
+        "s" | "sec" | "secs" | "second" | "seconds" => Some("second"),
+        "m" | "min" | "mins" | "minute" | "minutes" => Some("minute"),
         _ => None,
     };
     if let Some(what) = too_short {
         return Err(OptionError {
             message: format!(
-                "--recent {text:?} is {number} {what}, and a half-life under an hour leaves \
-                 only the last hour's articles any weight"
+                "--recent {text:?} is {number} {what}{}, and a half-life under an hour leaves \
+                 only the last hour's articles any weight",
+                if number == 1.0 { "" } else { "s" }
             ),
             hint: format!("did you mean {number}d? units: {UNITS_HINT}"),
         });
@@ -141,6 +142,10 @@ mod tests {
              hour's articles any weight; did you mean 30d? units: h (hours), d (days), \
              w (weeks), mo (months) or y (years)"
         );
+        assert!(half_life("1m")
+            .unwrap_err()
+            .message
+            .starts_with("--recent \"1m\" is 1 minute, "));
         assert!(half_life("90s")
             .unwrap_err()
             .hint

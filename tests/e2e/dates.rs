@@ -96,6 +96,14 @@ fn recent_refuses_minutes_and_seconds_and_names_its_units() {
              the last hour's articles any weight; did you mean 30d? units: {units}\n"
         )
     );
+    let run = s.run(&["search", "rocket", "--recent", "1m"]).code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warta: --recent \"1m\" is 1 minute, and a half-life under an hour leaves only \
+             the last hour's articles any weight; did you mean 1d? units: {units}\n"
+        )
+    );
     let run = s.run(&["search", "rocket", "--recent", "45s"]).code(2);
     assert_eq!(
         run.stderr,
