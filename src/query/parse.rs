@@ -242,7 +242,7 @@ pub fn date_range(spec: &str) -> Result<(Option<i64>, Option<i64>), String> {
     let bad = || {
         match crate::common::date::ambiguous(spec.trim_start_matches(['>', '<', '='])) {
         Some((day_first, _)) => format!(
-            "`{spec}` is ambiguous (day or month first?); write the date as year-month-day, e.g. {day_first}"
+            "`{spec}` is ambiguous (day or month first?): write dates as year-month-day, e.g. {day_first}"
         ),
         None => format!("`{spec}` is not a date or range (e.g. 2024, 2024-05, 2024-05-01, [2024-01-01 TO 2024-06-30], >=2024-05-01)"),
     }

@@ -136,8 +136,8 @@ fn published_refuses_an_ambiguous_date_too() {
     let run = s.run(&["search", "rocket", "published:01/02/2025"]).code(2);
     assert!(
         run.stderr.starts_with(
-            "warta: bad query: `01/02/2025` is ambiguous (day or month first?); write the date \
-             as year-month-day, e.g. 2025-02-01"
+            "warta: bad query: `01/02/2025` is ambiguous (day or month first?): write dates as \
+             year-month-day, e.g. 2025-02-01 (at character 7)"
         ),
         "{}",
         run.stderr
