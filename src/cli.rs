@@ -161,31 +161,6 @@ fn columns(spec: &str) -> Result<Columns, String> {
     FieldMap::parse_columns(spec).map(Columns)
 }
 
-/// A half-life such as `30d`, `12h`, `2w` or `1y`, in seconds.
-fn half_life(text: &str) -> Result<f64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a half-life such as 30d, 12h, 2w or 1y"))?;
-    let unit = match unit {
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        "d" | "" => 86_400.0,
-        "w" => 7.0 * 86_400.0,
-        "y" => 365.25 * 86_400.0,
-        _ => return Err(format!("unknown unit in {text:?}: use s, m, h, d, w or y")),
-    };
-    if number <= 0.0 || !number.is_finite() {
-        return Err("a half-life must be more than 0".into());
-    }
-    Ok(number * unit)
-}
-
 /// A positive number of seconds, fractions allowed (`30`, `0.5`).
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
@@ -223,10 +198,11 @@ pub struct SearchArgs {
     /// Length of each snippet passage, in characters
     #[arg(long, default_value_t = 220, value_name = "N", value_parser = clap::value_parser!(u32).range(20..=10000))]
     pub snippet_chars: u32,
-    /// Favour fresh articles: multiply relevance by 0.5 per HALF_LIFE of age (e.g. 30d, 12h,
-    /// 2w, 1y); undated articles keep their relevance
-    #[arg(long, value_name = "HALF_LIFE", value_parser = half_life, conflicts_with = "sort")]
-    pub recent: Option<f64>,
+    /// Favour fresh articles: multiply relevance by 0.5 per HALF_LIFE of age, in h (hours),
+    /// d (days), w (weeks), mo (months) or y (years), e.g. 30d; undated articles keep their
+    /// relevance
+    #[arg(long, value_name = "HALF_LIFE", conflicts_with = "sort")]
+    pub recent: Option<String>,
     /// Match words only as spelt: no typo tolerance
     #[arg(long)]
     pub exact: bool,
@@ -236,10 +212,11 @@ pub struct SearchArgs {
     /// Count all matches by source, language or year (repeatable)
     #[arg(long, value_enum, value_name = "FACET")]
     pub facet: Vec<FacetArg>,
-    /// Only articles published on or after DATE (e.g. 2025-01-01)
+    /// Only articles published in or after DATE: a year, month, day or moment (2025, 2025-08,
+    /// 2025-08-29, 2025-08-29T10:00:00Z)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only articles published before DATE
+    /// Only articles published up to the end of DATE: `--until 2025` is through 31 December
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only articles in this language (en, id)

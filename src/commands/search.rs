@@ -3,9 +3,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Context as _;
 use warta::index::IndexOptions;
-use warta::ingest::date::parse_date;
+use warta::query::dates::{half_life, period_end, period_start};
 use warta::query::Filters;
 use warta::schema::index_exists;
 use warta::search::{Engine, SearchOptions, SortBy};
@@ -14,7 +13,7 @@ use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
 use crate::exit_codes::ExitCode;
 use crate::render::messages::note;
-use crate::render::terminal::index_summary;
+use crate::render::terminal::{index_summary, respelled_line};
 use crate::render::{print_hits, Format};
 
 /// Runs `warta search`.
@@ -26,7 +25,7 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
     options.collapse = !args.no_collapse;
-    options.recent = args.recent;
+    options.recent = args.recent.as_deref().map(half_life).transpose()?;
     let format = format_of(args.json, args.format);
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,
@@ -38,12 +37,12 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
         since: args
             .since
             .as_deref()
-            .map(|d| date_arg("--since", d))
+            .map(|d| period_start("--since", d))
             .transpose()?,
         until: args
             .until
             .as_deref()
-            .map(|d| date_arg("--until", d))
+            .map(|d| period_end("--until", d))
             .transpose()?,
         exact: args.exact,
     };
@@ -52,6 +51,13 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.search(&options)?;
 
+    // Text output says it above the hits; the formats for scripts keep stdout to the hits.
+    let elsewhere = !matches!(format, Format::Text | Format::Json);
+    if let (true, false, Some(line)) = (elsewhere, ctx.quiet, respelled_line(&hits)) {
+        if !hits.hits.is_empty() {
+            note(line);
+        }
+    }
     print_hits(&hits, format, ctx.style, show_footer(ctx))?;
     // The process ends here, and the kernel's teardown of the index's mappings at exit is
     // cheaper than tantivy's unmapping of each file one by one.
@@ -76,13 +82,6 @@ pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
         FormatArg::Tsv => Format::Tsv,
         FormatArg::Paths => Format::Paths,
     }
-}
-
-/// A `--since`/`--until` value as Unix seconds.
-fn date_arg(flag: &str, text: &str) -> anyhow::Result<i64> {
-    parse_date(text)
-        .map(|p| p.timestamp())
-        .with_context(|| format!("{flag} {text:?} is not a date; write it as 2025-08-29"))
 }
 
 /// On a fresh checkout, the first search builds the default index from `corpus/`.

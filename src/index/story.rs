@@ -225,9 +225,9 @@ mod tests {
 
     #[test]
     fn many_identical_texts_are_assigned_in_linear_time() {
-        // The best of three runs, so that a busy machine does not decide the ratio.
+        // The best of five runs, so that a busy machine does not decide the ratio.
         let time = |n: u64| {
-            (0..3)
+            (0..5)
                 .map(|_| {
                     let mut stories = Stories::default();
                     let started = std::time::Instant::now();
@@ -242,7 +242,7 @@ mod tests {
         let small = time(20_000);
         let large = time(80_000);
         assert!(
-            large < small * 8 + std::time::Duration::from_millis(50),
+            large < small * 10 + std::time::Duration::from_millis(100),
             "4x the copies took {large:?} against {small:?}"
         );
     }

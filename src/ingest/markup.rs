@@ -299,10 +299,10 @@ mod tests {
 
     #[test]
     fn a_page_nested_100k_deep_is_bounded_in_linear_time() {
-        // The best of three runs, so that a busy machine does not decide the ratio.
+        // The best of five runs, so that a busy machine does not decide the ratio.
         let time = |n: usize| {
             let page = "<div><b>".repeat(n) + "x" + &"</b></div>".repeat(n);
-            (0..3)
+            (0..5)
                 .map(|_| {
                     let started = std::time::Instant::now();
                     let (out, _) = bound_markup(&page, &Limits::default());
@@ -315,7 +315,7 @@ mod tests {
         let small = time(25_000);
         let large = time(100_000);
         assert!(
-            large < small * 8 + std::time::Duration::from_millis(50),
+            large < small * 10 + std::time::Duration::from_millis(100),
             "4x the nesting took {large:?} against {small:?}"
         );
     }

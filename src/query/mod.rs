@@ -3,6 +3,7 @@
 //! score for exact (unstemmed) matches so they rank above stemmed ones.
 
 pub mod bm25;
+pub mod dates;
 pub mod expand;
 pub mod parse;
 
@@ -126,8 +127,11 @@ pub fn build_in(
         expander: Expander::new(searcher, fields.text_exact),
         expanded: Expansions::default(),
         failed: None,
+        searched: 0,
     };
     let query = builder.node(&tree, false);
+    builder.expanded.all_replaced =
+        builder.searched > 0 && builder.expanded.replaced.len() == builder.searched;
     if let Some(error) = builder.failed {
         return Err(error.into());
     }
@@ -286,6 +290,8 @@ struct Builder<'a> {
     expanded: Expansions,
     /// The first error met looking words up.
     failed: Option<tantivy::TantivyError>,
+    /// Words (and phrases) the query looks for, outside `NOT`.
+    searched: usize,
 }
 
 impl Builder<'_> {
@@ -298,11 +304,12 @@ impl Builder<'_> {
                 expand::Resolved {
                     terms: Vec::new(),
                     weight: 1.0,
+                    as_typed: true,
                 }
             }
         };
         if !negated {
-            self.expanded.record(word, how, &resolved.terms);
+            self.expanded.record(word, how, &resolved);
         }
         self.expander.query(&resolved)
     }
@@ -403,6 +410,9 @@ impl Builder<'_> {
             Some(FieldSel::Tags) => return keyword(fields.tags, text.trim()),
             _ => {}
         }
+        if !negated {
+            self.searched += 1;
+        }
         let title_only = field == Some(FieldSel::Title);
         let text = if phrase { text } else { strip_possessive(text) };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -492,6 +502,9 @@ impl Builder<'_> {
             return self.words(text, field, 0, true, negated);
         };
         let beginning = beginning.clone();
+        if !negated {
+            self.searched += 1;
+        }
         Some(self.expand(&beginning, Expansion::Prefix, negated))
     }
 }

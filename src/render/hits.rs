@@ -94,9 +94,12 @@ struct Text<'w> {
 }
 
 impl HitPrinter for Text<'_> {
-    fn begin(&mut self, _hits: &Hits) -> io::Result<()> {
+    fn begin(&mut self, hits: &Hits) -> io::Result<()> {
         self.first = true;
-        Ok(())
+        match terminal::respelled_line(hits) {
+            Some(line) if !hits.hits.is_empty() => writeln!(self.out, "{line}\n"),
+            _ => Ok(()),
+        }
     }
 
     fn hit(&mut self, rank: usize, hit: &Hit) -> io::Result<()> {
@@ -209,6 +212,7 @@ mod tests {
                 highlights: vec![(2, 9)],
             },
             duplicates: Vec::new(),
+            typo_matches: Default::default(),
         }
     }
 

@@ -27,7 +27,33 @@ pub fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, style: Style) -> 
         style.path(&sanitize(&hit.path)),
         style.dim(&meta_line(hit))
     )?;
-    writeln!(out, "    {}", marked(hit, style))
+    writeln!(out, "    {}", marked(hit, style))?;
+    if !hit.typo_matches.is_empty() {
+        let line = format!("matched: {}", typo_list(&hit.typo_matches));
+        writeln!(out, "    {}", style.dim(&sanitize(&line)))?;
+    }
+    Ok(())
+}
+
+/// `covia (for covid), microsft (for microsoft)`: what stood for each misspelt word.
+fn typo_list(typos: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    let each = typos
+        .iter()
+        .map(|(word, stand_ins)| format!("{} (for {word})", stand_ins.join(", ")));
+    each.collect::<Vec<_>>().join(", ")
+}
+
+/// When no word of the query is in the index as typed, the words searched instead, as a
+/// search engine says it: `showing results for covia (no article has covid)`.
+pub fn respelled_line(hits: &Hits) -> Option<String> {
+    let respelled = hits.expanded.respelled()?;
+    let typed = hits.expanded.replaced.join(" or ");
+    Some(
+        sanitize(&format!(
+            "showing results for {respelled} (no article has {typed})"
+        ))
+        .into_owned(),
+    )
 }
 
 /// Facet counts after the hits: `source: a 12, b 3`, most first.

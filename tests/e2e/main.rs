@@ -3,8 +3,8 @@
 //!
 //! Tests named `shared_*` read the public corpora in `../shared` and are `#[ignore]`d, so the
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
-
 mod cli;
+mod dates;
 mod export;
 mod formats;
 mod fuzz;
@@ -18,4 +18,5 @@ mod scale;
 mod shared;
 mod ship;
 mod sources;
+mod typos;
 mod util;
