@@ -5,6 +5,7 @@ mod commands;
 mod exit_codes;
 mod render;
 
+use clap::error::ErrorKind;
 use clap::Parser;
 
 use exit_codes::ExitCode;
@@ -15,7 +16,24 @@ use exit_codes::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help`, `--version`, and help shown for a bare `warta`, print as clap prints them.
+        Err(err)
+            if !err.use_stderr()
+                || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            let _ = err.print();
+            return std::process::ExitCode::from(err.exit_code() as u8);
+        }
+        Err(err) => {
+            render::messages::error_text(&cli::error_line(&err, &args));
+            return ExitCode::Error.into();
+        }
+    };
     let code = match commands::run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
