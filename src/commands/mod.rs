@@ -4,6 +4,7 @@
 pub mod index;
 pub mod search;
 pub mod show;
+pub mod signals;
 pub mod similar;
 pub mod stats;
 

@@ -10,7 +10,7 @@ use warta::query::Filters;
 use warta::schema::index_exists;
 use warta::search::{Engine, SearchOptions, SortBy};
 
-use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
+use super::{index::index_with_progress, signals, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
 use crate::exit_codes::ExitCode;
 use crate::render::messages::note;
@@ -49,6 +49,9 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     };
 
     build_default_index_if_missing(ctx)?;
+    if let Some(code) = signals::received() {
+        return Ok(code);
+    }
     let engine = Engine::open(&ctx.index_dir)?;
     let hits = engine.search(&options)?;
 

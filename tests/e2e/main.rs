@@ -14,4 +14,5 @@ mod output;
 mod query;
 mod scale;
 mod shared;
+mod signals;
 mod util;
