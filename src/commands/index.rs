@@ -8,7 +8,7 @@ use warta::ingest::FieldMap;
 use warta::report::IndexReport;
 
 use super::signals::{self, Caught};
-use super::{Context, DEFAULT_CORPUS};
+use super::{in_index, Context, DEFAULT_CORPUS};
 use crate::cli::IndexArgs;
 use crate::exit_codes::ExitCode;
 use crate::render::json::{write_line, IndexReportJson};
@@ -18,7 +18,12 @@ use crate::render::terminal::index_summary;
 /// Runs `warta index`.
 pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut paths = args.paths;
-    if paths.is_empty() && index::remembered_roots(&ctx.index_dir)?.is_empty() {
+    let remembered = in_index(
+        index::remembered_roots(&ctx.index_dir),
+        "reading",
+        &ctx.index_dir,
+    )?;
+    if paths.is_empty() && remembered.is_empty() {
         paths.push(PathBuf::from(DEFAULT_CORPUS));
     }
     let mut options = IndexOptions::new(ctx.index_dir.clone(), paths);
@@ -53,7 +58,11 @@ pub fn index_with_progress(
 ) -> anyhow::Result<IndexReport> {
     let caught = Caught::install();
     let bar = IndexProgress::new(show_bar, show_warnings);
-    let report = index::run_index(options, &bar, caught.stop())?;
+    let report = in_index(
+        index::run_index(options, &bar, caught.stop()),
+        "writing",
+        &options.index_dir,
+    )?;
     bar.done();
     Ok(report)
 }

@@ -51,6 +51,13 @@ pub fn print_hits(hits: &Hits, format: Format, style: Style, footer: bool) -> io
     out.flush()
 }
 
+/// Writes the number of matching articles, alone on a line (`search --count`).
+pub fn print_count(total: usize) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{total}")?;
+    out.flush()
+}
+
 /// The printer of one format, writing to `out`.
 pub fn printer<'w>(
     format: Format,

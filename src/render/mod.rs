@@ -9,7 +9,7 @@ pub mod progress;
 pub mod sanitize;
 pub mod terminal;
 
-pub use hits::{print_hits, Format};
+pub use hits::{print_count, print_hits, Format};
 pub use sanitize::{escape, sanitize};
 
 use std::borrow::Cow;
