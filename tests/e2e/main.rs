@@ -5,11 +5,13 @@
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
 
 mod cli;
+mod count;
 mod escapes;
 mod formats;
 mod fuzz;
 mod golden;
 mod json;
+mod messages;
 mod output;
 mod query;
 mod scale;
