@@ -170,3 +170,35 @@ fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(query: &str, since_until: Option<(i64, i64)>) -> Option<String> {
+        let mut options = SearchOptions::new(query);
+        if let Some((since, until)) = since_until {
+            options.filters.since = Some(since);
+            options.filters.until = Some(until);
+        }
+        why_no_hits(&options)
+    }
+
+    #[test]
+    fn no_hits_are_explained_only_when_the_options_tell_why() {
+        assert!(why("k*", None)
+            .unwrap()
+            .starts_with("a prefix needs two letters"));
+        assert_eq!(
+            why("qx*", None).unwrap(),
+            "no word in the index begins with `qx`"
+        );
+        assert!(why("title:k*", None).unwrap().starts_with("a prefix needs"));
+        assert_eq!(why("title:qx*", None), None, "a field narrows it: no claim");
+        assert_eq!(why("qx* nimbus", None), None);
+        assert_eq!(why("nimbus", None), None);
+        assert!(why("nimbus", Some((10, 10))).unwrap().contains("swap them"));
+        assert_eq!(why("nimbus", Some((10, 20))), None);
+        assert_eq!(why("qx*", Some((10, 20))), None, "filters: no claim");
+    }
+}
