@@ -306,6 +306,22 @@ pub fn error_line(err: &clap::Error, args: &[String]) -> String {
         what = what.replace(&format!("'{flag}'"), &format!("'{word}'"));
         hints[at] = format!("to pass '{word}' as a value, write `{command} -- {word}`");
     }
+    // `search -nimbus` is `-n imbus` to clap: a bad value glued to a short flag was likely a word.
+    if err.kind() == clap::error::ErrorKind::ValueValidation {
+        let value = what.split('\'').nth(1).unwrap_or_default();
+        let glued = args.iter().skip(1).find(|a| {
+            a.len() == value.len() + 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a.ends_with(value)
+        });
+        if let Some(word) = glued {
+            hints.insert(
+                0,
+                format!("to pass '{word}' as a value, write `{command} -- {word}`"),
+            );
+        }
+    }
     if hints.is_empty() {
         hints.push(format!("see `{command} --help`"));
     }
@@ -388,6 +404,11 @@ mod tests {
         assert_eq!(
             error_of(&["warta", "search", "-data"]),
             "unexpected argument '-data'; to pass '-data' as a value, write `warta search -- -data`"
+        );
+        assert_eq!(
+            error_of(&["warta", "search", "-nimbus"]),
+            "invalid value 'imbus' for '--limit <N>': invalid digit found in string; \
+             to pass '-nimbus' as a value, write `warta search -- -nimbus`"
         );
         assert_eq!(
             error_of(&["warta", "show"]),

@@ -70,6 +70,11 @@ fn a_query_that_looks_like_a_flag_is_shown_how_to_pass_it() {
         "warta: unexpected argument '-data'; to pass '-data' as a value, \
          write `warta search -- -data`",
     );
+    assert_error(
+        s.run(&["search", "-nimbus"]),
+        "warta: invalid value 'imbus' for '--limit <N>': invalid digit found in string; \
+         to pass '-nimbus' as a value, write `warta search -- -nimbus`",
+    );
     // What the hint says works.
     assert!([0, 1].contains(&s.run(&["search", "--", "-data"]).code));
 }
