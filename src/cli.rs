@@ -270,6 +270,32 @@ pub struct StatsArgs {
     pub by: Option<FacetArg>,
 }
 
+/// Why the command line gave no command to run.
+#[derive(Debug)]
+pub enum NotRun {
+    /// Help or the version was asked for (or help shown for a bare `warta`) and printed as
+    /// clap prints it; the process exits with this code.
+    Shown(u8),
+    /// A bad command line, as the one line `what; hint` to show.
+    Refused(String),
+}
+
+/// Parses the process's command line.
+pub fn parse() -> Result<Cli, NotRun> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    Cli::try_parse_from(&args).map_err(|err| {
+        let help = err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+        if !err.use_stderr() || help {
+            let _ = err.print();
+            NotRun::Shown(err.exit_code() as u8)
+        } else {
+            NotRun::Refused(error_line(&err, &args))
+        }
+    })
+}
+
 /// A command-line error as one line, `what; hint`: clap's message with its suggestions (a similar
 /// flag, the accepted values) kept as hints, its usage block and trailing advice dropped, and a
 /// pointer to the command's `--help` where clap had no suggestion. `args` is the command line, to

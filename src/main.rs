@@ -5,9 +5,6 @@ mod commands;
 mod exit_codes;
 mod render;
 
-use clap::error::ErrorKind;
-use clap::Parser;
-
 use exit_codes::ExitCode;
 
 /// mimalloc rather than glibc's malloc: indexing allocates each article's text on one thread and
@@ -16,21 +13,11 @@ use exit_codes::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
-        // `--help`, `--version`, and help shown for a bare `warta`, print as clap prints them.
-        Err(err)
-            if !err.use_stderr()
-                || err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
-        {
-            let _ = err.print();
-            return std::process::ExitCode::from(err.exit_code() as u8);
-        }
-        Err(err) => {
-            render::messages::error_text(&cli::error_line(&err, &args));
+        Err(cli::NotRun::Shown(code)) => return std::process::ExitCode::from(code),
+        Err(cli::NotRun::Refused(line)) => {
+            render::messages::error_text(&line);
             return ExitCode::Error.into();
         }
     };
