@@ -52,6 +52,13 @@ impl Error {
             Error::IndexNotFound(_) => Some("build one with `warta index PATH`"),
             Error::SchemaMismatch(_) => Some("run `warta index --rebuild`"),
             Error::IndexLocked => Some("wait for the other `warta index` to finish"),
+            // The date message lists the forms a date may take; the hint says what to change.
+            Error::BadQuery { message, .. } if message.contains("not a date") => {
+                Some("write dates as ISO years, months or days, e.g. 2025, 2025-08, 2025-08-29")
+            }
+            Error::BadQuery { message, .. } if message.contains("nothing to search for") => {
+                Some("give a word to search for; quote an operator to search for it, e.g. \"AND\"")
+            }
             Error::BadQuery { .. } => {
                 Some("quote words with special characters, e.g. \"re:invent\"")
             }

@@ -6,7 +6,7 @@ use warta::report::IndexReport;
 use warta::search::{FacetCounts, Hit, Hits, Stats};
 use warta::Article;
 
-use super::{sanitize, Style};
+use super::{escape, sanitize, Style};
 
 /// A headline in bold; records of data sets often have none.
 fn title(text: &str, style: Style) -> String {
@@ -102,7 +102,7 @@ pub fn write_footer(out: &mut impl Write, hits: &Hits, style: Style) -> io::Resu
 }
 
 fn meta_line(hit: &Hit) -> String {
-    let mut parts = vec![hit.lang.clone()];
+    let mut parts = vec![sanitize(&hit.lang).into_owned()];
     if let Some(source) = &hit.source {
         parts.push(sanitize(source).into_owned());
     }
@@ -201,7 +201,11 @@ pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<
     let rows = [
         (
             "index",
-            format!("{} ({})", s.index_dir.display(), human_bytes(s.index_bytes)),
+            format!(
+                "{} ({})",
+                escape(&s.index_dir.display().to_string()),
+                human_bytes(s.index_bytes)
+            ),
         ),
         ("documents", s.documents.to_string()),
         ("languages", counts(&s.languages, 10)),
