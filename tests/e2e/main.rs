@@ -16,6 +16,7 @@ mod output;
 mod query;
 mod scale;
 mod shared;
+mod snippets;
 mod ship;
 mod sources;
 mod typos;
