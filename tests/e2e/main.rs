@@ -15,6 +15,7 @@ mod json;
 mod notices;
 mod output;
 mod query;
+mod readme;
 mod scale;
 mod shared;
 mod ship;
