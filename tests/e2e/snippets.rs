@@ -53,5 +53,8 @@ fn a_search_matching_a_4_mib_article_costs_about_what_one_matching_a_normal_arti
         .code(0)
         .json();
     let snippet = hits["hits"][0]["snippet"].as_str().unwrap_or_default();
-    assert!(snippet.contains("Zebrafoo"), "{hits}");
+    assert!(
+        snippet.contains("Zebrafoo") && snippet.ends_with('…'),
+        "{hits}"
+    );
 }
