@@ -68,6 +68,16 @@ pub fn walk(
                 continue;
             }
         };
+        // A FIFO, socket or device named on the command line: told, and never opened (reading
+        // a FIFO would wait for a writer).
+        if let Some(what) = std::fs::metadata(&canonical)
+            .ok()
+            .and_then(|m| not_a_file(&m.file_type()))
+        {
+            let reason = format!("{what}, not a regular file");
+            report.problem(root.display().to_string(), ProblemKind::Skipped, reason);
+            continue;
+        }
         walked.roots.push(canonical);
         let explicit_file = root.is_file();
         let entries = walkdir::WalkDir::new(root)
@@ -141,6 +151,27 @@ pub fn walk(
     }
     report.files = walked.files.len() as u64;
     walked
+}
+
+/// What a path that is neither a folder nor a regular file is, or None for those two.
+fn not_a_file(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_dir() || file_type.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO");
+        }
+        if file_type.is_socket() {
+            return Some("a socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
 }
 
 /// ELOOP ("too many levels of symbolic links"); `ErrorKind::FilesystemLoop` is not stable.

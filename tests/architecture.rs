@@ -1,9 +1,18 @@
 //! The architecture of DESIGN.md, checked by reading `src/`: JSON shapes live only in the output
-//! layer (`src/render/`), and a stage does not import the stages after it. A rule here fails with
-//! the files that break it, so a pipe through the wrong wall is caught when it is laid.
+//! layer (`src/render/`), and a stage does not import the stages after it; the module map in
+//! `docs/architecture.md` names every file and only files that exist; no room is crowded (files
+//! and the two central functions have a size bound). A rule here fails with the files that
+//! break it, so a pipe through the wrong wall is caught when it is laid.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Most lines a file of `src/` may have: past it, a file holds more than one room's work.
+const MAX_FILE_LINES: usize = 600;
+
+/// Most lines `run_index` and `Engine::search` may have, `fn` line to closing brace: each is
+/// the table of contents of its stage and hands the work to named steps.
+const MAX_CENTRAL_FN_LINES: usize = 80;
 
 /// Types outside `src/render/` that may derive or implement `Serialize`, and why. Each is stored,
 /// never printed: what the CLI prints is shaped in `src/render/json.rs`.
@@ -79,6 +88,83 @@ fn the_leaf_imports_no_stage() {
 /// Fails if a file of module `dir` (`src/<dir>.rs` or `src/<dir>/**.rs`) imports module
 /// `forbidden` of the crate: `use crate::forbidden…`, `crate::forbidden::` in code, a
 /// `use crate::{…}` group naming it, or the same through `super::`.
+#[test]
+fn the_module_map_names_every_file_and_only_files_that_exist() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let doc = read(&root.join("docs/architecture.md"));
+    let named = src_paths_named(&doc);
+    let missing_from_doc: Vec<String> = rust_files(&src())
+        .iter()
+        .map(|f| shown(f))
+        .filter(|f| !named.contains(f))
+        .collect();
+    assert!(
+        missing_from_doc.is_empty(),
+        "files of src/ that docs/architecture.md does not name (add a row for each):\n{}",
+        missing_from_doc.join("\n")
+    );
+    let gone: Vec<&String> = named
+        .iter()
+        .filter(|p| !root.join(p.trim_end_matches('/')).exists())
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "paths docs/architecture.md names that do not exist: {gone:?}"
+    );
+}
+
+#[test]
+fn no_file_of_src_is_over_the_line_bound() {
+    let long: Vec<String> = rust_files(&src())
+        .iter()
+        .map(|f| (shown(f), read(f).lines().count()))
+        .filter(|(_, n)| *n > MAX_FILE_LINES)
+        .map(|(f, n)| format!("{f}: {n} lines"))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over {MAX_FILE_LINES} lines (split them by job):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn run_index_and_engine_search_are_short() {
+    for (file, signature) in [
+        ("index/mod.rs", "pub fn run_index("),
+        ("search/engine.rs", "pub fn search("),
+    ] {
+        let text = read(&src().join(file));
+        let lines =
+            fn_lines(&text, signature).unwrap_or_else(|| panic!("src/{file} has no `{signature}`"));
+        assert!(
+            lines < MAX_CENTRAL_FN_LINES,
+            "`{signature}` in src/{file} is {lines} lines, over {MAX_CENTRAL_FN_LINES}"
+        );
+    }
+}
+
+/// The `src/…` paths written in backticks in `doc`.
+fn src_paths_named(doc: &str) -> Vec<String> {
+    doc.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| span.starts_with("src/") && !span.contains(' '))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Lines of the function whose first line holds `signature`, from that line to the closing
+/// brace at the same indent.
+fn fn_lines(text: &str, signature: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.contains(signature))?;
+    let indent = lines[start].len() - lines[start].trim_start().len();
+    let close = format!("{}}}", " ".repeat(indent));
+    let end = lines[start..].iter().position(|l| *l == close)?;
+    Some(end + 1)
+}
+
 fn assert_no_import(dir: &str, forbidden: &str) {
     let mut files = rust_files(&src().join(dir));
     let single = src().join(format!("{dir}.rs"));
@@ -324,4 +410,12 @@ fn imports_are_found_in_every_form() {
     );
     assert!(imports_of(text, "article", 1).len() == 1);
     assert!(imports_of(text, "sibling", 2).is_empty());
+}
+
+#[test]
+fn functions_and_named_paths_are_measured_as_written() {
+    let text = "impl E {\n    pub fn search(&self) {\n        if x {\n        }\n    }\n}\n";
+    assert_eq!(fn_lines(text, "pub fn search("), Some(4));
+    let doc = "| `src/a.rs` | x |\n`src/b/` and `warta search` and `src/c d`";
+    assert_eq!(src_paths_named(doc), ["src/a.rs", "src/b/"]);
 }

@@ -73,10 +73,13 @@ pub(super) fn parse_jsonl(
 
 fn read_record(n: usize, value: &Value, map: &FieldMap, out: &mut Records) {
     match value {
-        Value::Object(object) => match record::article(object, map) {
-            Some(article) => out.article(Some(n), article),
-            None => out.note(Some(n), ProblemKind::Skipped, no_fields().to_string()),
-        },
+        Value::Object(object) => {
+            out.names.record(object, map);
+            match record::article(object, map) {
+                Some(article) => out.article(Some(n), article),
+                None => out.note(Some(n), ProblemKind::Skipped, no_fields().to_string()),
+            }
+        }
         _ => out.note(Some(n), ProblemKind::Failed, "not a JSON object".into()),
     }
 }

@@ -32,6 +32,9 @@ pub(super) fn parse_markdown(text: &str, map: &FieldMap) -> (Article, Vec<String
             Event::Text(t) if metadata.is_some() => {
                 match front_matter(&t, metadata == Some(MetadataBlockKind::PlusesStyle)) {
                     Ok(Some(fields)) => {
+                        let mut seen = record::NamesSeen::default();
+                        seen.record(&fields, map);
+                        warnings.extend(seen.warnings(map));
                         if let Some(meta) = record::article(&fields, map) {
                             article = meta;
                         }

@@ -12,6 +12,7 @@ mod markdown;
 mod markup;
 pub mod record;
 mod table;
+mod target;
 pub mod txt;
 
 use std::path::Path;
@@ -19,7 +20,8 @@ use std::path::Path;
 use crate::article::Article;
 use crate::report::ProblemKind;
 pub use limits::{read_file, Deadline, FileBytes, Limits};
-pub use record::{FieldMap, Target};
+pub use record::FieldMap;
+pub use target::Target;
 
 /// The input formats warta reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +168,8 @@ pub(crate) struct Records {
     /// Records beyond this many are not read.
     max_records: usize,
     deadline: Deadline,
+    /// Which `--field` and `--columns` names the file's records have.
+    names: record::NamesSeen,
 }
 
 impl Records {
@@ -175,6 +179,7 @@ impl Records {
             notes: Vec::new(),
             max_records: limits.records,
             deadline,
+            names: record::NamesSeen::default(),
         }
     }
 
@@ -297,6 +302,9 @@ fn parse_within(
         Format::Tsv => table::parse_table(text, b'\t', map, &mut records)?,
     }
     deadline.check()?;
+    for warning in records.names.warnings(map) {
+        records.warn(warning);
+    }
     let Records {
         articles,
         mut notes,

@@ -5,211 +5,13 @@
 //! variants data sets use (`headline`, `pubDate`, `source_url`, ...); `--field title=headline`
 //! names the input field for an article field outright.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::target::normalise;
+pub use super::target::Target;
 use super::{date, lang, squash_spaces, txt};
 use crate::article::Article;
-
-/// An article field that an input field can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    /// The headline.
-    Title,
-    /// The opening summary.
-    Lede,
-    /// The article text.
-    Body,
-    /// The canonical URL.
-    Url,
-    /// Publisher or site.
-    Source,
-    /// Byline.
-    Author,
-    /// Publication date.
-    Date,
-    /// Tags or categories.
-    Tags,
-    /// Language code.
-    Lang,
-}
-
-/// Recognised input names per target, normalised (lower case, no `_`, `-` or spaces), most
-/// specific first. `description` is the text only when there is no better one (AG News); with a
-/// body beside it (RSS, NewsAPI) it is the lede.
-const NAMES: &[(Target, &[&str])] = &[
-    (Target::Title, &["title", "headline", "heading", "subject"]),
-    (
-        Target::Body,
-        &[
-            "body",
-            "text",
-            "content",
-            "article",
-            "articlebody",
-            "articletext",
-            "fulltext",
-            "story",
-            "paragraphs",
-            "description",
-        ],
-    ),
-    (
-        Target::Lede,
-        &[
-            "lede",
-            "lead",
-            "dek",
-            "standfirst",
-            "subtitle",
-            "subheadline",
-            "description",
-        ],
-    ),
-    (
-        Target::Url,
-        &[
-            "url",
-            "link",
-            "sourceurl",
-            "permalink",
-            "canonicalurl",
-            "articleurl",
-            "href",
-            "uri",
-        ],
-    ),
-    (
-        Target::Date,
-        &[
-            "date",
-            "published",
-            "pubdate",
-            "publishdate",
-            "publishedat",
-            "publishedtime",
-            "publicationdate",
-            "datepublished",
-            "datetime",
-            "timestamp",
-            "time",
-            "createdat",
-        ],
-    ),
-    (
-        Target::Source,
-        &[
-            "source",
-            "site",
-            "sitename",
-            "publisher",
-            "sourcename",
-            "outlet",
-            "feed",
-        ],
-    ),
-    (
-        Target::Author,
-        &["author", "byline", "authors", "by", "creator", "writer"],
-    ),
-    (
-        Target::Tags,
-        &[
-            "tags",
-            "tag",
-            "category",
-            "categories",
-            "topics",
-            "topic",
-            "keywords",
-            "section",
-            "labels",
-        ],
-    ),
-    (Target::Lang, &["lang", "language", "locale"]),
-];
-
-impl Target {
-    /// Every target, in the order they are read.
-    pub const ALL: [Target; 9] = [
-        Target::Title,
-        Target::Body,
-        Target::Lede,
-        Target::Url,
-        Target::Date,
-        Target::Source,
-        Target::Author,
-        Target::Tags,
-        Target::Lang,
-    ];
-
-    /// The target an input field name is a common variant of.
-    pub fn recognise(name: &str) -> Option<Target> {
-        let name = normalise(name);
-        NAMES
-            .iter()
-            .find(|(_, names)| names.contains(&name.as_str()))
-            .map(|&(t, _)| t)
-    }
-
-    fn names(self) -> &'static [&'static str] {
-        NAMES
-            .iter()
-            .find(|(t, _)| *t == self)
-            .map_or(&[], |(_, names)| names)
-    }
-}
-
-impl FromStr for Target {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Target, String> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "title" => Target::Title,
-            "lede" => Target::Lede,
-            "body" => Target::Body,
-            "url" => Target::Url,
-            "source" => Target::Source,
-            "author" => Target::Author,
-            "date" | "published" => Target::Date,
-            "tags" => Target::Tags,
-            "lang" => Target::Lang,
-            _ => {
-                return Err(format!(
-                    "unknown article field `{s}` (title, lede, body, url, source, author, date, tags, lang)"
-                ))
-            }
-        })
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
-            Target::Title => "title",
-            Target::Lede => "lede",
-            Target::Body => "body",
-            Target::Url => "url",
-            Target::Source => "source",
-            Target::Author => "author",
-            Target::Date => "date",
-            Target::Tags => "tags",
-            Target::Lang => "lang",
-        };
-        f.write_str(name)
-    }
-}
-
-fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// How the fields of records are named: overrides from `--field`, and the columns of CSV files
 /// without a header row from `--columns`.
@@ -294,6 +96,66 @@ impl FieldMap {
         [Target::Title, Target::Body]
             .iter()
             .any(|&t| self.key_for(&record, &keys, t).is_some())
+    }
+}
+
+/// Which of a field map's names some record of one file has, so that a name no record has is
+/// told for that file: a misspelt `--field title=nmae` would otherwise give every record
+/// "(no title)" in silence, and a `--columns` list longer than the rows an empty column.
+#[derive(Debug, Default)]
+pub(crate) struct NamesSeen {
+    records: usize,
+    /// Per `--field` entry, whether a record has its input field.
+    fields: Vec<bool>,
+    /// Per `--columns` name, whether a row has a value in that column.
+    columns: Vec<bool>,
+    /// The first record's keys, to show what the file has.
+    keys: Vec<String>,
+}
+
+impl NamesSeen {
+    /// Notes the names of `map` that `record` has.
+    pub(crate) fn record(&mut self, record: &Map<String, Value>, map: &FieldMap) {
+        if self.records == 0 {
+            self.fields = vec![false; map.fields.len()];
+            self.columns = vec![false; map.columns.as_ref().map_or(0, Vec::len)];
+            self.keys = record.keys().take(12).cloned().collect();
+        }
+        self.records += 1;
+        for (seen, (_, name)) in self.fields.iter_mut().zip(&map.fields) {
+            *seen = *seen || record.keys().any(|k| k.eq_ignore_ascii_case(name));
+        }
+        let columns = map.columns.iter().flatten();
+        for (seen, name) in self.columns.iter_mut().zip(columns) {
+            *seen = *seen || record.get(name).is_some_and(|v| !is_blank(v));
+        }
+    }
+
+    /// A warning for each name of `map` that no record had (none when there were no records).
+    pub(crate) fn warnings(&self, map: &FieldMap) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.records == 0 {
+            return out;
+        }
+        for (_, (target, name)) in self.fields.iter().zip(&map.fields).filter(|(s, _)| !**s) {
+            out.push(format!(
+                "--field {target}={name}: no record of this file has a field `{name}` \
+                 (it has: {})",
+                self.keys.join(", ")
+            ));
+        }
+        let columns = map.columns.iter().flatten();
+        for (_, name) in self
+            .columns
+            .iter()
+            .zip(columns)
+            .filter(|(s, n)| !**s && !n.is_empty())
+        {
+            out.push(format!(
+                "--columns names `{name}`, but no row of this file has a value in that column"
+            ));
+        }
+        out
     }
 }
 
@@ -487,6 +349,45 @@ fn detokenise(tokens: impl Iterator<Item = String>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_field_map_name_no_record_has_is_told_once() {
+        let map = FieldMap {
+            fields: vec![
+                (Target::Title, "nmae".into()),
+                (Target::Body, "text".into()),
+            ],
+            columns: None,
+        };
+        let mut seen = NamesSeen::default();
+        assert!(
+            seen.warnings(&map).is_empty(),
+            "no records, nothing to tell"
+        );
+        for record in [json!({"name": "a", "text": "b"}), json!({"Text": "c"})] {
+            seen.record(record.as_object().unwrap(), &map);
+        }
+        let warnings = seen.warnings(&map);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("title=nmae") && warnings[0].contains("name, text"));
+    }
+
+    #[test]
+    fn a_column_no_row_fills_is_told() {
+        let map = FieldMap {
+            fields: Vec::new(),
+            columns: Some(vec!["title".into(), "body".into(), "extra".into()]),
+        };
+        let mut seen = NamesSeen::default();
+        seen.record(
+            json!({"title": "a", "body": "b"}).as_object().unwrap(),
+            &map,
+        );
+        assert_eq!(
+            seen.warnings(&map),
+            ["--columns names `extra`, but no row of this file has a value in that column"]
+        );
+    }
 
     fn read(value: Value, map: &FieldMap) -> Article {
         article(value.as_object().unwrap(), map).unwrap()

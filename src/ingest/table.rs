@@ -64,6 +64,7 @@ pub(super) fn parse_table(
                 fields.insert(name.clone(), Value::String(unescape(cell, delimiter)));
             }
         }
+        out.names.record(&fields, map);
         match record::article(&fields, map) {
             Some(article) => out.article(Some(n), article),
             None => out.note(Some(n), ProblemKind::Skipped, "empty row".into()),

@@ -255,13 +255,7 @@ impl Engine {
                 .entry(analyzer_name)
                 .or_insert_with(|| self.inner.matchers.take(analyzer_name));
             let terms = highlight.get(analyzer_name).unwrap_or(&no_terms);
-            let text = if article.lede.is_empty() {
-                article.body.clone()
-            } else if article.body.is_empty() {
-                article.lede.clone()
-            } else {
-                format!("{}\n\n{}", article.lede, article.body)
-            };
+            let (text, cut) = snippet::scanned_text(&article.lede, &article.body);
             let matches = matcher.matches(&text, terms);
             let typo_matches = if typos.is_empty() {
                 BTreeMap::new()
@@ -274,8 +268,11 @@ impl Engine {
                 });
                 typo.only_through_typos(&matched.collect())
             };
-            let snippet =
+            let mut snippet =
                 snippet::snippets_around(&text, &matches, options.snippets, options.snippet_chars);
+            if cut && !snippet.text.ends_with('…') {
+                snippet.text.push_str(" …");
+            }
             hits.push(Hit {
                 id: article.id,
                 score,

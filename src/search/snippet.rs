@@ -82,6 +82,42 @@ impl TypoMatcher {
     }
 }
 
+/// Bytes of an article's body the snippet code reads per hit. Finding a hit's matches means
+/// analysing (tokenizing and stemming) every word read, so an article of megabytes (text is kept
+/// up to the per-article cap at index time) made every search that matched it slow; a bounded
+/// scan makes such a hit cost no more than a long ordinary one. 64 KiB holds the whole of
+/// nearly every news article, several times over, so their snippets are what they were; the
+/// first 64 KiB of a long one are where its lede and its story's key words are.
+pub const SCAN_BYTES: usize = 64 * 1024;
+
+/// The text snippets are cut from: the lede, then the body, together cut to their first
+/// [`SCAN_BYTES`] at a word boundary (a lede can be long too: a plain-text file's first
+/// paragraph is its lede), and whether anything was cut.
+pub fn scanned_text(lede: &str, body: &str) -> (String, bool) {
+    let lede_part = prefix(lede, SCAN_BYTES);
+    let body_part = prefix(body, SCAN_BYTES.saturating_sub(lede_part.len()));
+    let cut = lede_part.len() < lede.len() || body_part.len() < body.len();
+    let text = match (lede_part.is_empty(), body_part.is_empty()) {
+        (true, _) => body_part.to_string(),
+        (false, true) => lede_part.to_string(),
+        (false, false) => format!("{lede_part}\n\n{body_part}"),
+    };
+    (text, cut)
+}
+
+/// The first `max` bytes of `text` or fewer, ending at a word boundary when there is one near.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let end = floor(text, max);
+    let end = text[..end]
+        .rfind(char::is_whitespace)
+        .filter(|&p| end - p < 256)
+        .unwrap_or(end);
+    &text[..end]
+}
+
 /// The best passage of `text` of about `max_chars` characters for the analysed `terms`.
 pub fn make_snippet(
     text: &str,
@@ -371,6 +407,30 @@ mod tests {
         // `covids` stems as `covid` does: a form of the word, not a misspelling.
         assert!(matched(&["covid", "vaccin"]).is_empty());
         assert!(matched(&["vaccin"]).is_empty());
+    }
+
+    #[test]
+    fn a_long_body_is_read_only_to_the_scan_bound() {
+        let word = "cloud ";
+        let body = word.repeat(SCAN_BYTES / word.len() * 3);
+        let (text, cut) = scanned_text("The lede.", &body);
+        assert!(cut);
+        assert!(text.len() <= SCAN_BYTES + "The lede.\n\n".len());
+        assert!(text.starts_with("The lede.\n\ncloud"));
+        assert!(text.ends_with("cloud"), "cut at a word boundary");
+        let (short, cut) = scanned_text("", "a short body");
+        assert_eq!((short.as_str(), cut), ("a short body", false));
+        let (lede_only, _) = scanned_text("only a lede", "");
+        assert_eq!(lede_only, "only a lede");
+        let (long_lede, cut) = scanned_text(&body, "a body");
+        assert!(cut && long_lede.len() <= SCAN_BYTES && !long_lede.contains("a body"));
+    }
+
+    #[test]
+    fn a_cut_in_the_middle_of_a_character_backs_off_to_its_start() {
+        let body = "é".repeat(SCAN_BYTES);
+        let (text, cut) = scanned_text("", &body);
+        assert!(cut && text.len() <= SCAN_BYTES && text.chars().all(|c| c == 'é'));
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! The README's examples run: every `warta …` command in its shell blocks and inline code is
+//! run, in the README's order, on a copy of `corpus/` as a fresh clone has it, through the
+//! built binary, and must exit 0. A command piped into another program (`jq`, `xargs`, `man`)
+//! is run up to the pipe; a redirect into the user's home (completions, the manual page) is
+//! dropped, the output kept by the test instead. `cargo install` and `cargo test` are not run;
+//! `cargo run --release --` is the binary under test.
+
+use crate::util::{root, Sandbox};
+
+/// Commands that are meant to find nothing (exit 1), with why. None today: every example is
+/// chosen to show hits.
+const MAY_FIND_NOTHING: &[(&str, &str)] = &[];
+
+#[test]
+fn every_warta_command_in_the_readme_runs_on_a_fresh_corpus() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let commands = readme_commands(&readme);
+    // The ten examples, the look-around line, install, quick start and the opening example.
+    assert!(
+        commands.len() >= 20,
+        "too few commands found: {commands:#?}"
+    );
+    let sandbox = Sandbox::with_corpus();
+    let mut failed = Vec::new();
+    for line in &commands {
+        let args = warta_args(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = sandbox
+            .cmd(&args)
+            .env("HOME", sandbox.path())
+            .output()
+            .unwrap();
+        let code = run.status.code().unwrap_or(-1);
+        let allowed = if MAY_FIND_NOTHING.iter().any(|(c, _)| c == line) {
+            &[0, 1][..]
+        } else {
+            &[0][..]
+        };
+        if !allowed.contains(&code) {
+            failed.push(format!(
+                "{line}\n  exit {code}: {}",
+                String::from_utf8_lossy(&run.stderr).trim()
+            ));
+        } else if code == 0 && run.stdout.is_empty() && !line.contains(" index") {
+            failed.push(format!("{line}\n  printed nothing"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "README examples that fail:\n{}",
+        failed.join("\n")
+    );
+}
+
+/// Every warta command line of `readme`, in order: lines of fenced blocks starting with
+/// `warta`, `$ warta` or `cargo run … --`, and inline code spans starting with `warta `.
+fn readme_commands(readme: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    let mut prose = String::new();
+    for line in readme.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            out.extend(inline_commands(&std::mem::take(&mut prose)));
+            continue;
+        }
+        if !fenced {
+            prose.push_str(line);
+            prose.push('\n');
+            continue;
+        }
+        let line = line.trim().trim_start_matches("$ ");
+        let line = strip_comment(line);
+        let line = match line.strip_prefix("cargo run --release --") {
+            Some(rest) => format!("warta{rest}"),
+            None => line.to_string(),
+        };
+        if line.starts_with("warta ") {
+            out.push(line.trim().to_string());
+        }
+    }
+    out.extend(inline_commands(&prose));
+    out
+}
+
+/// Inline code spans of `prose` (which may wrap lines) that are warta commands.
+fn inline_commands(prose: &str) -> Vec<String> {
+    let joined = prose.replace('\n', " ");
+    joined
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| span.starts_with("warta ") && !span.contains('…'))
+        .map(|span| span.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// `line` without a trailing `# comment` (a `#` after whitespace, outside quotes).
+fn strip_comment(line: &str) -> &str {
+    let mut quote = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if prev.is_whitespace() => return line[..i].trim_end(),
+            _ => {}
+        }
+        prev = c;
+    }
+    line
+}
+
+/// The arguments of the warta part of `line`, as a shell would split them: up to a pipe or a
+/// redirect, without the leading `warta`.
+fn warta_args(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '|' | '>') => break,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    args.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        args.push(word);
+    }
+    assert_eq!(args.first().map(String::as_str), Some("warta"), "{line}");
+    args.remove(0);
+    args
+}
+
+#[test]
+fn commands_are_read_as_a_shell_reads_them() {
+    assert_eq!(
+        warta_args(r#"warta search 'kebocoran data' --json | jq -r '.hits[].path'"#),
+        ["search", "kebocoran data", "--json"]
+    );
+    assert_eq!(
+        warta_args(r#"warta search '"pusat data"' --lang id"#),
+        ["search", "\"pusat data\"", "--lang", "id"]
+    );
+    assert_eq!(warta_args("warta man > ~/x.1"), ["man"]);
+    assert_eq!(
+        strip_comment("warta search investsi    # a typo # still"),
+        "warta search investsi"
+    );
+    let readme = "Try `warta stats`, `warta show\ncorpus/a.txt` and `cargo`.\n```sh\n\
+                  cargo run --release -- search x   # y\n$ warta search z\ncargo test\n```\n";
+    assert_eq!(
+        readme_commands(readme),
+        [
+            "warta stats",
+            "warta show corpus/a.txt",
+            "warta search x",
+            "warta search z"
+        ]
+    );
+}
