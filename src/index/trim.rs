@@ -2,17 +2,17 @@
 //!
 //! tantivy reads segments through `mmap`: merging segments (the merges of a long run, and the
 //! bulk run's final merge into one segment) reads every byte of them, and each page read stays
-//! mapped, and counted in the process's RSS, until the segment is dropped. A 100K build's final
-//! merge held 388 MB of such pages beside its own 106 MB, which made the build's peak RSS; a 1M
-//! build's merge held 5.7 GB. The pages are the kernel's page cache, which the machine would
-//! keep anyway, but the RSS is what a user sees in `top` and what a memory limit counts.
+//! mapped, and counted in the process's RSS, until the segment is dropped. Such pages, several
+//! times the merge's own memory, made a build's peak RSS (benches/RESULTS.md). The pages are the
+//! kernel's page cache, which the machine would keep anyway, but the RSS is what a user sees in
+//! `top` and what a memory limit counts.
 //!
 //! [`TrimmedDirectory`] is tantivy's `MmapDirectory` that also remembers each file it maps, and
 //! [`Trimmer`] drops those pages from the process's page tables (`madvise(MADV_DONTNEED)`)
 //! whenever more than [`TRIM_ABOVE`] of file pages are resident; a page read again is mapped
 //! again from the page cache, a minor fault. It looks every [`LOOK_EVERY`]: merging segments
 //! copies a whole docstore in one `write`, which maps a gigabyte of pages in under a second (a
-//! 1M build's final merge peaked at 2.1 GB of RSS when the trimmer ran every 200 ms).
+//! slower trimmer let a 1M build's final merge peak far higher).
 //!
 //! No crate does this: memmap2 offers `madvise` only on a map one owns, and tantivy keeps its
 //! maps to itself, hence the wrapper that sees each map as it is handed out.

@@ -15,8 +15,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
 /// Token totals per field of one searcher generation, kept across searches: counting them
-/// reads a field norm of every document (O(N) per queried field, an eighth of a search's time
-/// at 100K when it was done anew for each search).
+/// reads a field norm of every document (O(N) per queried field, a noticeable share of a
+/// search's time when it was done anew for each search).
 #[derive(Default)]
 pub struct TokenTotals {
     /// The searcher generation the totals are of, and the totals by field.

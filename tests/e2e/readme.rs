@@ -3,7 +3,7 @@
 //! built binary, and must exit 0. A command piped into another program (`jq`, `xargs`, `man`)
 //! is run up to the pipe; a redirect into the user's home (completions, the manual page) is
 //! dropped, the output kept by the test instead. `cargo install` and `cargo test` are not run;
-//! `cargo run --release --` is the binary under test.
+//! `cargo run --` (or `cargo run --release --`) is the binary under test.
 
 use crate::util::{root, Sandbox};
 
@@ -71,7 +71,10 @@ fn readme_commands(readme: &str) -> Vec<String> {
         }
         let line = line.trim().trim_start_matches("$ ");
         let line = strip_comment(line);
-        let line = match line.strip_prefix("cargo run --release --") {
+        let run = ["cargo run --release --", "cargo run --"]
+            .iter()
+            .find_map(|prefix| line.strip_prefix(prefix));
+        let line = match run {
             Some(rest) => format!("warta{rest}"),
             None => line.to_string(),
         };
@@ -163,7 +166,7 @@ fn commands_are_read_as_a_shell_reads_them() {
         "warta search investsi"
     );
     let readme = "Try `warta stats`, `warta show\ncorpus/a.txt` and `cargo`.\n```sh\n\
-                  cargo run --release -- search x   # y\n$ warta search z\ncargo test\n```\n";
+                  cargo run -- search x   # y\n$ warta search z\ncargo test\n```\n";
     assert_eq!(
         readme_commands(readme),
         [
