@@ -15,6 +15,7 @@ mod json;
 mod output;
 mod query;
 mod scale;
+mod serve;
 mod shared;
 mod ship;
 mod sources;
