@@ -114,7 +114,12 @@ pub fn similar_limit(pairs: &[(String, String)]) -> Result<usize, ApiError> {
                     ApiError::bad(format!("limit={value:?} is not a number"), "limit=10")
                 })?
             }
-            _ => return Err(ApiError::bad(format!("unknown parameter {key:?}"), "limit=N")),
+            _ => {
+                return Err(ApiError::bad(
+                    format!("unknown parameter {key:?}"),
+                    "limit=N",
+                ))
+            }
         }
     }
     if limit > MAX_LIMIT {

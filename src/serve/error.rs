@@ -130,11 +130,6 @@ impl IntoResponse for ApiError {
         let (error, hint) = self.message();
         let body = serde_json::to_vec(&ErrorJson::new(&error, hint.as_deref()))
             .unwrap_or_else(|_| br#"{"error":"internal error","hint":null}"#.to_vec());
-        (
-            self.status(),
-            [(CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
+        (self.status(), [(CONTENT_TYPE, "application/json")], body).into_response()
     }
 }

@@ -354,7 +354,11 @@ fn link(r: &SearchRequest, changes: &[(&str, Option<String>)]) -> String {
     params.extend(text("until", &r.until));
     params.extend(text("sort", &r.sort));
     params.extend(text("recent", &r.recent));
-    params.extend(r.offset.filter(|&o| o > 0).map(|o| ("offset", o.to_string())));
+    params.extend(
+        r.offset
+            .filter(|&o| o > 0)
+            .map(|o| ("offset", o.to_string())),
+    );
     if r.exact {
         params.push(("exact", "1".into()));
     }

@@ -181,10 +181,12 @@ fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<Option<T>, Api
     if value.is_empty() {
         return Ok(None);
     }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|_| ApiError::bad(format!("{key}={value:?} is not a number"), format!("{key}=10")))
+    value.parse().map(Some).map_err(|_| {
+        ApiError::bad(
+            format!("{key}={value:?} is not a number"),
+            format!("{key}=10"),
+        )
+    })
 }
 
 /// A yes/no parameter: present (empty, `1`, `true`) or `0`/`false`.
@@ -221,16 +223,14 @@ fn decode(text: &str) -> Result<String, ApiError> {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -278,7 +278,9 @@ mod tests {
 
     #[test]
     fn a_request_maps_as_the_command_line_does() {
-        let pairs = pairs(Some("q=harga+bitcoin&limit=5&facet=source&facet=lang&sort=date"));
+        let pairs = pairs(Some(
+            "q=harga+bitcoin&limit=5&facet=source&facet=lang&sort=date",
+        ));
         let options = SearchRequest::from_pairs(&pairs.unwrap())
             .unwrap()
             .options()

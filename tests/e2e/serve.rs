@@ -76,7 +76,9 @@ impl Server {
             child,
             addr: String::new(),
         };
-        let line = rx.recv_timeout(DEADLINE).expect("the server printed no URL");
+        let line = rx
+            .recv_timeout(DEADLINE)
+            .expect("the server printed no URL");
         let url = line.trim().rsplit(' ').next().unwrap();
         server.addr = url
             .strip_prefix("http://")
@@ -110,7 +112,10 @@ impl Server {
         let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
         let status = headers.split(' ').nth(1).unwrap().parse().unwrap();
         let mut body = raw[split + 4..].to_vec();
-        if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        if headers
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
             body = dechunk(&body);
         }
         Answer {
@@ -129,8 +134,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap(), 16)
-            .unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap(), 16).unwrap();
         if size == 0 {
             return out;
         }
@@ -173,10 +178,16 @@ fn api_search_answers_as_search_json_does() {
         ("kebocoran data", &["--limit", "3", "--offset", "1"]),
         ("\"pusat data\"", &["--facet", "source", "--facet", "lang"]),
         ("paylater OR fintech", &["--lang", "id", "--sort", "date"]),
-        ("chip", &["--since", "2025-01", "--until", "2025", "--snippets", "2"]),
+        (
+            "chip",
+            &["--since", "2025-01", "--until", "2025", "--snippets", "2"],
+        ),
         ("belanjaku", &["--no-collapse", "--facet", "year"]),
         ("inferense", &["--exact"]),
-        ("cloud outage", &["--recent", "30d", "--source", "dailysocial.id"]),
+        (
+            "cloud outage",
+            &["--recent", "30d", "--source", "dailysocial.id"],
+        ),
     ];
     for (query, flags) in cases {
         let mut args = vec!["search", "--json", query];
@@ -193,11 +204,7 @@ fn api_search_answers_as_search_json_does() {
         }
         let answer = server.get(&format!("/api/search?{}", params.join("&")));
         assert_eq!(answer.status, 200, "{query}: {}", answer.text());
-        assert_eq!(
-            untimed(answer.json()),
-            untimed(cli),
-            "{query} {flags:?}"
-        );
+        assert_eq!(untimed(answer.json()), untimed(cli), "{query} {flags:?}");
     }
 }
 
@@ -218,9 +225,12 @@ fn api_articles_similar_stats_and_batch_answer_as_the_cli_does() {
     let stats = server.get("/api/stats").json();
     let cli: Value = sandbox.run(&["stats", "--json"]).json();
     assert_eq!(stats["documents"], cli["documents"]);
-    assert_eq!(stats["index"], "index", "the server's paths stay on the server");
+    assert_eq!(
+        stats["index"], "index",
+        "the server's paths stay on the server"
+    );
 
-    let body = br#"[{"q": "data breach"}, {"q": "chip", "limit": 2, "facet": "lang"}, {"q": "\"unclosed"}]"#;
+    let body = br#"[{"q": "data breach"}, {"q": "chip", "limit": 2, "facet": "lang"}, {"q": "published:yesterday"}]"#;
     let answer = server.send("POST", "/api/search/batch", body);
     assert_eq!(answer.status, 200, "{}", answer.text());
     let results = answer.json();
@@ -245,10 +255,13 @@ fn bad_requests_get_json_errors_with_their_status_and_no_file() {
         assert!(json.get("hint").is_some(), "{target}: {json}");
         assert!(!answer.text().contains("root:"), "{target} read a file");
         let here = sandbox.path().to_string_lossy().into_owned();
-        assert!(!answer.text().contains(&here), "{target} names a server path");
+        assert!(
+            !answer.text().contains(&here),
+            "{target} names a server path"
+        );
         json
     };
-    error("/api/search?q=%22unclosed", 400);
+    error("/api/search?q=published%3Ayesterday", 400);
     error("/api/search?q=a&limit=1001", 400);
     error("/api/search?q=a&sort=size", 400);
     error("/api/search?q=a&since=someday", 400);
@@ -291,12 +304,21 @@ fn bad_requests_get_json_errors_with_their_status_and_no_file() {
 fn security_headers_and_no_cors_unless_asked() {
     let sandbox = indexed_corpus();
     let server = Server::start(&sandbox, &[]);
-    for target in ["/", "/?q=chip", "/api/search?q=chip", "/api/articles/nope", "/style.css"] {
+    for target in [
+        "/",
+        "/?q=chip",
+        "/api/search?q=chip",
+        "/api/articles/nope",
+        "/style.css",
+    ] {
         let answer = server.get(target);
         let csp = answer.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("default-src 'none'"), "{target}: {csp}");
         assert!(!csp.contains("script-src"), "{target}: {csp}");
-        assert_eq!(answer.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(
+            answer.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
         assert!(answer.header("access-control-allow-origin").is_none());
     }
     assert!(server
@@ -307,11 +329,7 @@ fn security_headers_and_no_cors_unless_asked() {
     drop(server);
 
     let server = Server::start(&sandbox, &["--cors", "https://desk.example"]);
-    let answer = server.send(
-        "GET",
-        "/api/search?q=chip",
-        b"",
-    );
+    let answer = server.send("GET", "/api/search?q=chip", b"");
     assert_eq!(answer.status, 200);
     let mut stream_answer = answer.header("access-control-allow-origin");
     if stream_answer.is_none() {
@@ -327,7 +345,8 @@ fn security_headers_and_no_cors_unless_asked() {
         let _ = stream.read_to_string(&mut raw);
         stream_answer = raw.lines().find_map(|l| {
             let (n, v) = l.split_once(':')?;
-            n.eq_ignore_ascii_case("access-control-allow-origin").then(|| v.trim().to_string())
+            n.eq_ignore_ascii_case("access-control-allow-origin")
+                .then(|| v.trim().to_string())
         });
     }
     assert_eq!(stream_answer.as_deref(), Some("https://desk.example"));
@@ -364,13 +383,22 @@ fn the_page_shows_hits_facets_and_paging_and_escapes_hostile_articles() {
     assert_eq!(page.status, 200, "{}", page.text());
     let html = page.text();
     assert!(html.contains("<mark>"), "matched words are marked");
-    for raw in ["<script", "<img", "<svg", "onerror=\"", "href=\"javascript:"] {
+    for raw in [
+        "<script",
+        "<img",
+        "<svg",
+        "onerror=\"",
+        "href=\"javascript:",
+    ] {
         assert!(!html.contains(raw), "{raw} came through unescaped");
     }
     assert!(html.contains("&lt;script&gt;"), "the payload shows as text");
     assert!(html.contains("13 matches"), "{html}");
     assert!(html.contains("rel=\"next\""), "a second page is linked");
-    assert!(html.contains("/?q=zanzibar&amp;source=desk"), "facet links narrow");
+    assert!(
+        html.contains("/?q=zanzibar&amp;source=desk"),
+        "facet links narrow"
+    );
 
     let narrowed = server.get("/?q=zanzibar&source=desk&offset=10").text();
     assert!(narrowed.contains("11–12 of 12 matches"), "{narrowed}");
@@ -382,12 +410,18 @@ fn the_page_shows_hits_facets_and_paging_and_escapes_hostile_articles() {
     assert_eq!(article.status, 200);
     let html = article.text();
     for raw in ["<script", "<img", "<svg", "href=\"javascript:"] {
-        assert!(!html.contains(raw), "{raw} came through unescaped on the article page");
+        assert!(
+            !html.contains(raw),
+            "{raw} came through unescaped on the article page"
+        );
     }
-    assert!(html.contains("javascript:window.pwned=1"), "the URL shows as text");
+    assert!(
+        html.contains("javascript:window.pwned=1"),
+        "the URL shows as text"
+    );
     assert_eq!(server.get(&format!("/similar/{id}")).status, 200);
 
-    let bad = server.get("/?q=%22unclosed");
+    let bad = server.get("/?q=published%3Ayesterday");
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("bad query"));
 }
@@ -395,9 +429,16 @@ fn the_page_shows_hits_facets_and_paging_and_escapes_hostile_articles() {
 #[test]
 fn the_api_follows_index_runs_within_two_seconds() {
     let sandbox = Sandbox::empty();
-    sandbox.write("news/a.txt", "Source: desk\n\nFirst story\n\nA first story about harbours.\n");
+    sandbox.write(
+        "news/a.txt",
+        "Source: desk\n\nFirst story\n\nA first story about harbours.\n",
+    );
     let server = Server::start(&sandbox, &[]);
-    assert_eq!(server.get("/api/search?q=harbours").status, 503, "no index yet");
+    assert_eq!(
+        server.get("/api/search?q=harbours").status,
+        503,
+        "no index yet"
+    );
     sandbox.run(&["index", "news"]).code(0);
 
     let total = |word: &str| server.get(&format!("/api/search?q={word}")).json()["total"].clone();
@@ -413,11 +454,17 @@ fn the_api_follows_index_runs_within_two_seconds() {
     };
     within_two_seconds("harbours", 1);
 
-    sandbox.write("news/b.txt", "Source: desk\n\nSecond story\n\nOf quokkas.\n");
+    sandbox.write(
+        "news/b.txt",
+        "Source: desk\n\nSecond story\n\nOf quokkas.\n",
+    );
     sandbox.run(&["index", "news"]).code(0);
     within_two_seconds("quokkas", 1);
 
-    sandbox.write("news/b.txt", "Source: desk\n\nSecond story\n\nOf wombats now.\n");
+    sandbox.write(
+        "news/b.txt",
+        "Source: desk\n\nSecond story\n\nOf wombats now.\n",
+    );
     sandbox.run(&["index", "news"]).code(0);
     within_two_seconds("wombats", 1);
     within_two_seconds("quokkas", 0);
