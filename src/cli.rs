@@ -58,6 +58,17 @@ pub enum Command {
     Man,
 }
 
+/// The value of a flag's choices called `name` (as written on the command line, e.g. `date`
+/// for `--sort`), or every name it takes: for `warta serve`, whose parameters take the same.
+pub fn choice_named<T: ValueEnum>(name: &str) -> Result<T, Vec<String>> {
+    T::from_str(name, false).map_err(|_| {
+        T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect()
+    })
+}
+
 /// `warta serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {

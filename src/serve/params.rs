@@ -2,12 +2,11 @@
 //! read into the same `SearchArgs` the command line fills, so that the CLI's one mapping
 //! (`commands::search::search_options`) turns both into the library's options.
 
-use clap::ValueEnum;
 use serde::Deserialize;
 use warta::search::SearchOptions;
 
 use super::error::ApiError;
-use crate::cli::{FacetArg, SearchArgs, SortArg};
+use crate::cli::{choice_named, FacetArg, SearchArgs, SortArg};
 use crate::commands::search::search_options;
 
 /// The longest query read, in characters.
@@ -126,7 +125,7 @@ impl SearchRequest {
             ));
         }
         let sort = match &self.sort {
-            Some(s) => choice::<SortArg>("sort", s)?,
+            Some(s) => choice("sort", s, choice_named::<SortArg>)?,
             None => SortArg::Relevance,
         };
         if self.recent.is_some() && sort == SortArg::Date {
@@ -138,7 +137,7 @@ impl SearchRequest {
         let facet = self
             .facet
             .iter()
-            .map(|f| choice::<FacetArg>("facet", f))
+            .map(|f| choice("facet", f, choice_named::<FacetArg>))
             .collect::<Result<_, _>>()?;
         let args = SearchArgs {
             query: vec![self.q.clone()],
@@ -163,12 +162,12 @@ impl SearchRequest {
 }
 
 /// One of the values the CLI takes for a flag, named as the CLI names it.
-fn choice<T: ValueEnum>(key: &str, value: &str) -> Result<T, ApiError> {
-    T::from_str(value, false).map_err(|_| {
-        let names: Vec<String> = T::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
-            .collect();
+fn choice<T>(
+    key: &str,
+    value: &str,
+    named: fn(&str) -> Result<T, Vec<String>>,
+) -> Result<T, ApiError> {
+    named(value).map_err(|names| {
         ApiError::bad(
             format!("{key}={value:?} is not known"),
             format!("{key} is one of: {}", names.join(", ")),
