@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod exit_codes;
 mod render;
+mod serve;
 
 use exit_codes::ExitCode;
 

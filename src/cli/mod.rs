@@ -52,10 +52,38 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write every stored article as JSON lines, in id order (resumable)
     Export(ExportArgs),
+    /// Serve the index over HTTP: a JSON API and a search page
+    Serve(ServeArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (read it with `warta man | man -l -`)
     Man,
+}
+
+/// The value of a flag's choices called `name` (as written on the command line, e.g. `date`
+/// for `--sort`), or every name it takes: for `warta serve`, whose parameters take the same.
+pub fn choice_named<T: ValueEnum>(name: &str) -> Result<T, Vec<String>> {
+    T::from_str(name, false).map_err(|_| {
+        T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect()
+    })
+}
+
+/// `warta serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port. Anything but loopback makes the index
+    /// readable by whoever can reach the address
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+    /// Write a line per request on stderr
+    #[arg(long)]
+    pub log: bool,
+    /// Allow the pages of ORIGIN (e.g. https://desk.example) to call the API from a browser
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 /// `warta completions`.

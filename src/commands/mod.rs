@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Serve(args) => crate::serve::run(&ctx, args),
         Command::Completions(args) => ship::completions(args),
         Command::Man => ship::man(),
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use warta::common::lang::normalize_code;
 use warta::index::IndexOptions;
-use warta::query::dates::{half_life, period_end, period_start};
+use warta::query::dates::{half_life, period_end, period_start, OptionError};
 use warta::query::Filters;
 use warta::schema::index_exists;
 use warta::search::{Engine, Facet, SearchOptions, SortBy};
@@ -19,34 +19,8 @@ use crate::render::{print_count, print_hits, Format};
 
 /// Runs `warta search`.
 pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let mut options = SearchOptions::new(args.query.join(" "));
-    options.limit = if args.count { 0 } else { args.limit };
-    options.offset = if args.count { 0 } else { args.offset };
-    options.snippets = args.snippets as usize;
-    options.snippet_chars = args.snippet_chars as usize;
-    options.facets = args.facet.iter().map(|f| f.facet()).collect();
-    options.collapse = !args.no_collapse;
-    options.recent = args.recent.as_deref().map(half_life).transpose()?;
+    let options = search_options(&args)?;
     let format = format_of(args.json, args.format);
-    options.sort = match args.sort {
-        SortArg::Relevance => SortBy::Relevance,
-        SortArg::Date => SortBy::Date,
-    };
-    options.filters = Filters {
-        lang: args.lang,
-        source: args.source,
-        since: args
-            .since
-            .as_deref()
-            .map(|d| period_start("--since", d))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|d| period_end("--until", d))
-            .transpose()?,
-        exact: args.exact,
-    };
 
     build_default_index_if_missing(ctx)?;
     if let Some(code) = signals::received() {
@@ -79,6 +53,40 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     // cheaper than tantivy's unmapping of each file one by one.
     std::mem::forget(engine);
     Ok(ExitCode::found(hits.total > 0))
+}
+
+/// The search `args` ask for, as the library's options: the one mapping from arguments to
+/// `SearchOptions`, shared by `warta search` and `warta serve`.
+pub fn search_options(args: &SearchArgs) -> Result<SearchOptions, OptionError> {
+    let mut options = SearchOptions::new(args.query.join(" "));
+    // `--count` needs the total only: no page of hits to rank or snippet.
+    options.limit = if args.count { 0 } else { args.limit };
+    options.offset = if args.count { 0 } else { args.offset };
+    options.snippets = args.snippets as usize;
+    options.snippet_chars = args.snippet_chars as usize;
+    options.facets = args.facet.iter().map(|f| f.facet()).collect();
+    options.collapse = !args.no_collapse;
+    options.recent = args.recent.as_deref().map(half_life).transpose()?;
+    options.sort = match args.sort {
+        SortArg::Relevance => SortBy::Relevance,
+        SortArg::Date => SortBy::Date,
+    };
+    options.filters = Filters {
+        lang: args.lang.clone(),
+        source: args.source.clone(),
+        since: args
+            .since
+            .as_deref()
+            .map(|d| period_start("--since", d))
+            .transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|d| period_end("--until", d))
+            .transpose()?,
+        exact: args.exact,
+    };
+    Ok(options)
 }
 
 /// Whether text output ends with the "1-10 of 42 matches" line: on a terminal, unless `-q`.

@@ -262,6 +262,21 @@ impl<'a> ExportJson<'a> {
     }
 }
 
+/// An error answered by `warta serve`'s API: what is wrong and, where there is one, what to
+/// do instead.
+#[derive(Serialize)]
+pub struct ErrorJson<'a> {
+    error: &'a str,
+    hint: Option<&'a str>,
+}
+
+impl<'a> ErrorJson<'a> {
+    /// The JSON form of an error.
+    pub fn new(error: &'a str, hint: Option<&'a str>) -> Self {
+        ErrorJson { error, hint }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

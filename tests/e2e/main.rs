@@ -20,6 +20,7 @@ mod output;
 mod query;
 mod readme;
 mod scale;
+mod serve;
 mod shared;
 mod ship;
 mod signals;

@@ -1,0 +1,173 @@
+//! The JSON API: the CLI's `--json` shapes (`render::json`), one serializer for both.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, RawQuery, State as Shared};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::params::{pairs, SearchRequest, MAX_LIMIT};
+use super::state::State;
+use crate::render::json::{ArticleJson, ErrorJson, SearchJson, StatsJson};
+
+/// The most searches in one batch.
+const MAX_BATCH: usize = 1000;
+
+/// `GET /api/search`: as `warta search --json`.
+pub async fn search(
+    Shared(state): Shared<Arc<State>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let options = SearchRequest::from_pairs(&pairs(raw.as_deref())?)?.options()?;
+    let body = state
+        .run(move |engine| json(&SearchJson::new(&engine.search(&options)?)))
+        .await?;
+    Ok(answer(body))
+}
+
+/// `POST /api/search/batch`: a JSON array of searches (each an object of the parameters of
+/// `GET /api/search`) → an array of results, in order. A search that cannot run has its
+/// `{error, hint}` in its place; the others are answered.
+pub async fn batch(
+    Shared(state): Shared<Arc<State>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::BodyTooLarge,
+        _ => ApiError::bad("the request body could not be read", "send a JSON array"),
+    })?;
+    let requests: Vec<SearchRequest> = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad(
+            format!("the body is not a JSON array of searches: {e}"),
+            r#"send e.g. [{"q": "bitcoin", "limit": 5}]"#,
+        )
+    })?;
+    if requests.len() > MAX_BATCH {
+        return Err(ApiError::bad(
+            format!("more than {MAX_BATCH} searches in one batch"),
+            "split the batch",
+        ));
+    }
+    let options: Vec<_> = requests.iter().map(SearchRequest::options).collect();
+    let body = state
+        .run(move |engine| {
+            let mut out = b"[".to_vec();
+            for (i, options) in options.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let answered = options.and_then(|o| Ok(engine.search(&o)?));
+                match answered {
+                    Ok(hits) => out.extend(json(&SearchJson::new(&hits))?),
+                    Err(err @ ApiError::BadRequest { .. }) => {
+                        let (error, hint) = err.message();
+                        out.extend(json(&ErrorJson::new(&error, hint.as_deref()))?);
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
+            out.push(b']');
+            Ok(out)
+        })
+        .await?;
+    Ok(answer(body))
+}
+
+/// `GET /api/articles/{id}`: as `warta show --json` (by id or the article's path).
+pub async fn article(
+    Shared(state): Shared<Arc<State>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(bad_path)?;
+    let body = state
+        .run(move |engine| json(&ArticleJson::new(&engine.get(&id)?)))
+        .await?;
+    Ok(answer(body))
+}
+
+/// `GET /api/similar/{id}?limit=N`: as `warta similar --json`.
+pub async fn similar(
+    Shared(state): Shared<Arc<State>>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(bad_path)?;
+    let limit = similar_limit(&pairs(raw.as_deref())?)?;
+    let body = state
+        .run(move |engine| json(&SearchJson::new(&engine.similar(&id, limit)?)))
+        .await?;
+    Ok(answer(body))
+}
+
+/// The `limit` of a `similar` request: 10 unless given, at most [`MAX_LIMIT`].
+pub fn similar_limit(pairs: &[(String, String)]) -> Result<usize, ApiError> {
+    let mut limit = 10;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "limit" => {
+                limit = value.parse().map_err(|_| {
+                    ApiError::bad(format!("limit={value:?} is not a number"), "limit=10")
+                })?
+            }
+            _ => {
+                return Err(ApiError::bad(
+                    format!("unknown parameter {key:?}"),
+                    "limit=N",
+                ))
+            }
+        }
+    }
+    if limit > MAX_LIMIT {
+        return Err(ApiError::bad(
+            format!("limit {limit} is more than {MAX_LIMIT}"),
+            format!("limit={MAX_LIMIT}"),
+        ));
+    }
+    Ok(limit)
+}
+
+/// `GET /api/stats`: as `warta stats --json`, the index named by its folder's name only (the
+/// server's paths are not the reader's business).
+pub async fn stats(Shared(state): Shared<Arc<State>>) -> Result<Response, ApiError> {
+    let body = state
+        .run(|engine| {
+            let mut stats = engine.stats()?;
+            stats.index_dir = stats.index_dir.file_name().unwrap_or_default().into();
+            json(&StatsJson::new(&stats))
+        })
+        .await?;
+    Ok(answer(body))
+}
+
+/// Any other path.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such page".to_string())
+}
+
+/// A route asked with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// A path segment that could not be read (not UTF-8 once decoded).
+pub fn bad_path(_: PathRejection) -> ApiError {
+    ApiError::bad(
+        "the path is not UTF-8 once percent-decoded",
+        "percent-encode the UTF-8 bytes of the id",
+    )
+}
+
+/// A JSON shape as bytes.
+fn json(shape: &impl Serialize) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(shape).map_err(|_| ApiError::Internal)
+}
+
+/// A 200 with a JSON body.
+fn answer(body: Vec<u8>) -> Response {
+    ([(CONTENT_TYPE, "application/json")], body).into_response()
+}
