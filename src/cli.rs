@@ -50,6 +50,29 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write every stored article as JSON lines, in id order (resumable)
     Export(ExportArgs),
+    /// List the folders and files the index tracks, with their articles
+    Roots(RootsArgs),
+    /// Stop tracking folders or files, removing their articles from the index
+    Forget(ForgetArgs),
+}
+
+/// `warta roots`.
+#[derive(Debug, Args)]
+pub struct RootsArgs {
+    /// Print the roots as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `warta forget`.
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Tracked folders or files, as `warta roots` lists them (or any path to them)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print the roots forgotten as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `warta index`.

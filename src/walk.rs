@@ -143,6 +143,32 @@ pub fn walk(
     walked
 }
 
+/// A path as output shows it: relative to the current directory when it lies below it (as
+/// ripgrep and fd print paths), absolute otherwise, so that a script can open it from where it
+/// runs. A record's `#N` suffix is kept.
+pub fn shown(path: &Path) -> String {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok()?.canonicalize().ok());
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        Some(_) => ".".to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// [`shown`] of a stored path (a canonical path, with `#N` for a record of a file).
+pub fn shown_str(path: &str) -> String {
+    if !path.starts_with('/') {
+        return path.to_string();
+    }
+    match path.rsplit_once('#') {
+        Some((file, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{}#{n}", shown(Path::new(file)))
+        }
+        _ => shown(Path::new(path)),
+    }
+}
+
 /// ELOOP ("too many levels of symbolic links"); `ErrorKind::FilesystemLoop` is not stable.
 fn is_eloop(err: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod index;
+pub mod roots;
 pub mod search;
 pub mod show;
 pub mod similar;
@@ -56,5 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Roots(args) => roots::run(&ctx, args),
+        Command::Forget(args) => roots::forget(&ctx, args),
     }
 }

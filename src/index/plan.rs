@@ -3,7 +3,7 @@
 //! to skip, which vanished, what the run's commits record, and whether the run is bulk.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::Searcher;
 
@@ -60,6 +60,12 @@ pub(super) struct Plan {
     pub unchanged: u64,
     /// Files whose articles leave the index (unless the run is cancelled).
     pub vanished: Vec<Vanished>,
+    /// Remembered roots that no longer exist, each with the articles it held: no longer
+    /// tracked, and their files' articles (in `gone_files`) leave the index even if the run is
+    /// cancelled, since the payload no longer names them.
+    pub gone: Vec<(PathBuf, u64)>,
+    /// The files held under the roots in `gone`.
+    pub gone_files: Vec<Vanished>,
     /// Whether the run is bulk: a first build, `--rebuild`, or at least as many files to read
     /// as the index held. A bulk run merges all its segments at the end (`merge`), and none
     /// meanwhile: that would only merge those bytes twice, and leave segments too large to
@@ -75,6 +81,7 @@ impl Plan {
         old: &Payload,
         walked: Walked,
         held: HashMap<String, Held>,
+        gone: &[PathBuf],
     ) -> Plan {
         let (old, mut held) = if options.rebuild {
             (&Payload::new(), HashMap::new())
@@ -82,7 +89,30 @@ impl Plan {
             (old, held)
         };
         let held_files = held.len();
-        let payload = remember(old, &walked.roots, &options.fields);
+        let mut payload = remember(old, &walked.roots, &options.fields);
+        payload.roots.retain(|r| !gone.contains(r));
+        payload.fields.retain(|(r, _)| !gone.contains(r));
+        let mut gone: Vec<(PathBuf, u64)> = gone
+            .iter()
+            .filter(|r| old.roots.contains(r))
+            .map(|r| (r.clone(), 0))
+            .collect();
+        let mut gone_files = Vec::new();
+        if !gone.is_empty() {
+            held.retain(|key, h| {
+                let Some(root) = gone.iter_mut().find(|(r, _)| Path::new(key).starts_with(r))
+                else {
+                    return true;
+                };
+                root.1 += h.articles;
+                gone_files.push(Vanished {
+                    key: key.clone(),
+                    articles: h.articles,
+                });
+                false
+            });
+            gone_files.sort_by(|a, b| a.key.cmp(&b.key));
+        }
         // The field map each root is read with: the one given now, else the one it was read
         // with. Files under a root whose map changed are read again, whatever their mtime.
         let maps: Vec<FieldMap> = walked
@@ -129,6 +159,8 @@ impl Plan {
             work,
             unchanged,
             vanished,
+            gone,
+            gone_files,
             bulk,
         }
     }
@@ -222,8 +254,6 @@ pub(super) fn load_held(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
     use crate::ingest::kind_of;
 
@@ -301,7 +331,7 @@ mod tests {
     #[test]
     fn a_first_build_reads_everything_and_is_bulk() {
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let plan = Plan::new(&options(), &Payload::default(), walked, HashMap::new());
+        let plan = Plan::new(&options(), &Payload::default(), walked, HashMap::new(), &[]);
         assert_eq!(keys(&plan), ["/news/a.txt", "/feeds/x.csv"]);
         assert!(plan.work.iter().all(|j| j.before.is_none()));
         assert_eq!((plan.unchanged, plan.bytes()), (0, 30));
@@ -321,7 +351,7 @@ mod tests {
             ("/news/c.txt", 1, 10),
             ("/news/d.txt", 5, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/d.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert_eq!(plan.unchanged, 6);
@@ -337,7 +367,7 @@ mod tests {
             ("/news/b.txt", 1, 12),
             ("/news/c.txt", 1, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/a.txt", "/news/b.txt"]);
         let before = plan.work[0].before.unwrap();
         assert_eq!((before.mtime, before.articles), (1, 2));
@@ -354,7 +384,7 @@ mod tests {
             roots: vec![PathBuf::from("/news")],
             ..walked
         };
-        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index);
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index, &[]);
         assert!(plan.work.is_empty());
         assert_eq!(plan.unchanged, 4);
         let gone = Vanished {
@@ -374,7 +404,7 @@ mod tests {
             ("/news/b.txt", 1, 10),
             ("/news/z.txt", 1, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/z.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert_eq!(plan.unchanged, 4);
@@ -392,7 +422,7 @@ mod tests {
         let mut given = options();
         given.fields = columns(&["title", "body"]);
         let before = old(&["/news", "/feeds"]);
-        let plan = Plan::new(&given, &before, walked, index.clone());
+        let plan = Plan::new(&given, &before, walked, index.clone(), &[]);
         // Both walked roots take the map given, so both are read again, unchanged on disk.
         assert_eq!(keys(&plan), ["/news/a.txt", "/feeds/x.csv"]);
         assert_eq!(plan.maps, [given.fields.clone(), given.fields.clone()]);
@@ -401,7 +431,7 @@ mod tests {
 
         // The next run without a map reads each root with the one remembered: nothing to read.
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let again = Plan::new(&options(), &plan.payload, walked, index.clone());
+        let again = Plan::new(&options(), &plan.payload, walked, index.clone(), &[]);
         assert!(again.work.is_empty());
         assert_eq!(again.maps, [given.fields.clone(), given.fields.clone()]);
         assert_eq!(again.payload, plan.payload);
@@ -410,7 +440,7 @@ mod tests {
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
         let mut other = options();
         other.fields = columns(&["title", "lede", "body"]);
-        let changed = Plan::new(&other, &plan.payload, walked, index);
+        let changed = Plan::new(&other, &plan.payload, walked, index, &[]);
         assert_eq!(changed.work.len(), 2);
         assert_eq!(changed.payload.fields_of(Path::new("/news")), other.fields);
     }
@@ -423,7 +453,7 @@ mod tests {
         };
         let index = held(&[("/feeds/x.csv", 1, 20, 5)]);
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let plan = Plan::new(&options(), &before, walked, index);
+        let plan = Plan::new(&options(), &before, walked, index, &[]);
         assert_eq!(keys(&plan), ["/news/a.txt"]);
         assert_eq!(
             plan.maps,
@@ -441,7 +471,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, key)| (*key, if i < n { 9 } else { 1 }, 10))
                 .collect();
-            Plan::new(&options(), &old(&["/news"]), walk(&files), three_files())
+            Plan::new(&options(), &old(&["/news"]), walk(&files), three_files(), &[])
         };
         assert!(!touched(2).bulk);
         assert!(touched(3).bulk, "every file touched, even if none changed");
@@ -453,7 +483,7 @@ mod tests {
             ("/news/d.txt", 1, 10),
             ("/news/e.txt", 1, 10),
         ]);
-        assert!(Plan::new(&options(), &old(&["/news"]), walked, three_files()).bulk);
+        assert!(Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]).bulk);
     }
 
     #[test]
@@ -469,7 +499,7 @@ mod tests {
             roots: vec![PathBuf::from("/news")],
             ..walked
         };
-        let plan = Plan::new(&rebuild, &before, walked, three_files());
+        let plan = Plan::new(&rebuild, &before, walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/a.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert!(

@@ -290,3 +290,32 @@ mod tests {
         assert!(json["url"].is_null());
     }
 }
+
+/// `roots --json` (the roots tracked) and `forget --json` (the roots forgotten).
+#[derive(Serialize)]
+pub struct RootsJson {
+    roots: Vec<RootJson>,
+}
+
+/// One root and the articles it holds (or held, for `forget`).
+#[derive(Serialize)]
+pub struct RootJson {
+    /// The root's canonical absolute path.
+    path: String,
+    articles: u64,
+}
+
+impl RootsJson {
+    /// The JSON form of a list of roots.
+    pub fn new(roots: &[warta::index::Root]) -> Self {
+        RootsJson {
+            roots: roots
+                .iter()
+                .map(|r| RootJson {
+                    path: r.path.to_string_lossy().into_owned(),
+                    articles: r.articles,
+                })
+                .collect(),
+        }
+    }
+}
