@@ -12,6 +12,7 @@ mod golden;
 mod index;
 mod json;
 mod output;
+mod paths;
 mod query;
 mod scale;
 mod shared;
