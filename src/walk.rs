@@ -28,10 +28,10 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// The path as shown to the user. Not kept: a 1M-file walk would hold a second copy of
-    /// every path for the whole run.
+    /// The path as shown to the user (see [`shown`]). Not kept: a 1M-file walk would hold a
+    /// second copy of every path for the whole run.
     pub fn display(&self) -> String {
-        self.path.display().to_string()
+        shown_str(&self.key)
     }
 }
 
@@ -141,6 +141,22 @@ pub fn walk(
     }
     report.files = walked.files.len() as u64;
     walked
+}
+
+/// What an article id is made from for the file `key` found under `root` (both canonical):
+/// the root's own name and the path below it, so that ids are the same in every clone and on
+/// every machine (docs/identity.md). A file outside its root (a link followed with
+/// `--follow-outside`), or under `/`, is named by its whole path.
+pub fn identity(root: &Path, key: &str) -> String {
+    let Some(name) = root.file_name() else {
+        return key.to_string();
+    };
+    let name = name.to_string_lossy();
+    match Path::new(key).strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => name.into_owned(),
+        Ok(rel) => format!("{name}/{}", rel.to_string_lossy()),
+        Err(_) => key.to_string(),
+    }
 }
 
 /// A path as output shows it: relative to the current directory when it lies below it (as

@@ -50,7 +50,8 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
 
     build_default_index_if_missing(ctx)?;
     let engine = Engine::open(&ctx.index_dir)?;
-    let hits = engine.search(&options)?;
+    let mut hits = engine.search(&options)?;
+    crate::render::show_paths(&mut hits);
 
     print_hits(&hits, format, ctx.style, show_footer(ctx))?;
     // The process ends here, and the kernel's teardown of the index's mappings at exit is

@@ -13,7 +13,8 @@ use crate::render::terminal;
 /// Runs `warta show`.
 pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
-    let article = engine.get(&args.target)?;
+    let mut article = engine.get(&args.target)?;
+    article.path = warta::walk::shown_str(&article.path);
     let mut out = std::io::stdout().lock();
     if args.json {
         write_line(&mut out, &ArticleJson::new(&article))?;

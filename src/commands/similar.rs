@@ -11,7 +11,8 @@ use crate::render::print_hits;
 /// Runs `warta similar`.
 pub fn run(ctx: &Context, args: SimilarArgs) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(&ctx.index_dir)?;
-    let hits = engine.similar(&args.target, args.limit)?;
+    let mut hits = engine.similar(&args.target, args.limit)?;
+    crate::render::show_paths(&mut hits);
     print_hits(
         &hits,
         format_of(args.json, args.format),

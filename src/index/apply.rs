@@ -3,6 +3,7 @@
 //! that a run's result does not depend on which thread finished first.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -16,7 +17,7 @@ use crate::error::Result;
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, ProblemKind};
 use crate::schema::{Fields, FileStamp, StoryStamp};
-use crate::walk::{io_reason, Candidate};
+use crate::walk::{self, io_reason, Candidate};
 
 /// Hands out the planned files to the workers in walk order, one at a time, until every file
 /// is taken or the run is cancelled.
@@ -78,7 +79,8 @@ impl Applier<'_> {
                 scope.spawn(move || {
                     while let Some(n) = queue.take() {
                         let candidate = &plan.work[n].candidate;
-                        let parsed = read_and_parse(candidate, &plan.maps[candidate.root]);
+                        let root = &plan.roots[candidate.root];
+                        let parsed = read_and_parse(candidate, root, &plan.maps[candidate.root]);
                         if tx.send((n, parsed)).is_err() {
                             break;
                         }
@@ -201,7 +203,7 @@ struct Parsed {
 
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
 /// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
+fn read_and_parse(candidate: &Candidate, root: &Path, map: &FieldMap) -> Parsed {
     let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
         Ok(b) => b,
         Err(err) => {
@@ -216,9 +218,10 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
+    // Stored under its canonical path; named in ids by its path below its root.
     let mut result = ingest::parse(
-        &candidate.display(),
         &candidate.key,
+        &walk::identity(root, &candidate.key),
         candidate.kind,
         &bytes,
         map,

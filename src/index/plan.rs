@@ -54,6 +54,9 @@ pub(super) struct Plan {
     pub payload: Payload,
     /// The field map each walked root is read with, by [`Candidate::root`].
     pub maps: Vec<FieldMap>,
+    /// The walked roots (canonical), by [`Candidate::root`]: ids are made from a file's path
+    /// below its root.
+    pub roots: Vec<PathBuf>,
     /// Files to read, in walk order.
     pub work: Vec<Job>,
     /// Articles of files skipped because their size and mtime match what the index holds.
@@ -129,6 +132,7 @@ impl Plan {
 
         let mut work = Vec::new();
         let mut unchanged = 0;
+        let roots = walked.roots;
         for candidate in walked.files {
             let before = held.remove(&candidate.key);
             if let Some(b) = before {
@@ -145,7 +149,7 @@ impl Plan {
         // What is left was not walked: gone, if it was under a root walked now.
         let mut vanished: Vec<Vanished> = held
             .into_iter()
-            .filter(|(key, _)| walked.roots.iter().any(|r| Path::new(key).starts_with(r)))
+            .filter(|(key, _)| roots.iter().any(|r| Path::new(key).starts_with(r)))
             .map(|(key, held)| Vanished {
                 key,
                 articles: held.articles,
@@ -156,6 +160,7 @@ impl Plan {
         Plan {
             payload,
             maps,
+            roots,
             work,
             unchanged,
             vanished,

@@ -24,12 +24,16 @@ fn three_folders() -> Sandbox {
 /// The ids and paths of every article the index holds.
 fn articles(s: &Sandbox) -> BTreeSet<(String, String)> {
     let run = s.run(&["export"]).code(0);
+    // Export writes the canonical paths the index stores.
+    let base = format!("{}/", s.path().canonicalize().unwrap().display());
     run.stdout
         .lines()
         .map(|line| {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let id = v["id"].as_str().unwrap().to_string();
-            (v["path"].as_str().unwrap().to_string(), id)
+            let path = v["path"].as_str().unwrap();
+            let rel = path.strip_prefix(&base).expect("below the sandbox");
+            (rel.to_string(), id)
         })
         .collect()
 }
@@ -126,4 +130,68 @@ fn roots_are_listed_and_forgotten_with_their_articles() {
         unknown.stderr,
         "warta: f9 is not a folder or file this index tracks; `warta roots` lists the tracked ones\n"
     );
+}
+
+#[test]
+fn one_folder_indexed_from_two_working_directories_is_one_article_per_file() {
+    let s = three_folders();
+    s.run(&["index", "f1"]).code(0);
+    // The same folder, named from inside it and by an absolute path, with the index named
+    // from there too.
+    let mut inside = s.cmd(&["--index", "../index", "index", "."]);
+    inside.current_dir(s.path().join("f1"));
+    assert!(inside.status().unwrap().success());
+    let absolute = s.path().join("f1");
+    let report: IndexJson = s
+        .run(&["index", absolute.to_str().unwrap(), "--json"])
+        .code(0)
+        .json();
+    assert_eq!((report.added, report.unchanged), (0, 2));
+    assert_eq!(paths(&s), ["f1/1.txt", "f1/2.txt"]);
+    assert_eq!(s.run(&["roots"]).code(0).stdout, "f1  (2 articles)\n");
+}
+
+#[test]
+fn paths_printed_open_from_where_the_search_runs() {
+    let s = three_folders();
+    s.run(&["index", "f1", "f2"]).code(0);
+    // From the sandbox: relative paths, as ripgrep prints them.
+    let here = s.run(&["search", "headline", "--format", "paths"]).code(0);
+    let mut lines: Vec<&str> = here.stdout.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["f1/1.txt", "f1/2.txt", "f2/1.txt", "f2/2.txt"]);
+    // From a folder below: paths below it relative, the others absolute; each opens from there.
+    for dir in ["f2", "f1"] {
+        let mut cmd = s.cmd(&["--index", "../index", "search", "headline", "--format", "paths"]);
+        cmd.current_dir(s.path().join(dir));
+        let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+        assert_eq!(out.lines().count(), 4);
+        for line in out.lines() {
+            let path = s.path().join(dir).join(line);
+            assert!(path.is_file(), "{line} does not open from {dir}/");
+        }
+        assert!(out.lines().any(|l| l == "1.txt"), "{out}");
+    }
+    // From elsewhere: absolute paths.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let index = s.path().join("index");
+    let mut cmd = s.cmd(&["--index", index.to_str().unwrap(), "search", "headline"]);
+    cmd.args(["--format", "paths"]).current_dir(elsewhere.path());
+    let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    for line in out.lines() {
+        assert!(line.starts_with('/'), "{line}");
+        assert!(std::path::Path::new(line).is_file(), "{line}");
+    }
+}
+
+#[test]
+fn ids_are_the_same_in_two_copies_of_a_folder() {
+    let a = three_folders();
+    let b = three_folders();
+    a.run(&["index", "f1"]).code(0);
+    b.run(&["index", "f1"]).code(0);
+    assert_eq!(articles(&a), articles(&b));
+    // The rule of docs/identity.md: the root's name and the path below it.
+    let ids: Vec<String> = articles(&a).into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, [warta::ingest::article_id("f1/1.txt"), warta::ingest::article_id("f1/2.txt")]);
 }
