@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use tantivy::Term;
 
-use super::commit::Committer;
+use super::commit::{Committer, Failure};
 use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
 use super::{Cancel, Progress, Writer};
@@ -104,12 +104,39 @@ impl Applier<'_> {
     /// Applies one file, tells the progress of it, and commits if a commit is due.
     fn apply_reported(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
         let problems_before = self.report.problems.len();
+        let hash = parsed.hash;
         self.apply(job, parsed)?;
+        self.remember_failures(job, hash, problems_before);
         for problem in &self.report.problems[problems_before..] {
             self.progress.problem(problem);
         }
         self.progress.advance(job.candidate.size);
         self.committer.commit_if_due(self.writer)
+    }
+
+    /// Remembers what failed in one file read (the problems from `first` on), so that later
+    /// runs report it again until the file changes; marks the failures an earlier run reported
+    /// on the same content as repeats.
+    fn remember_failures(&mut self, job: &Job, hash: u64, first: usize) {
+        let display = job.candidate.display();
+        let mut failed = Vec::new();
+        for problem in &mut self.report.problems[first..] {
+            if problem.kind != ProblemKind::Failed {
+                continue;
+            }
+            let suffix = problem.path.strip_prefix(&display).unwrap_or("").to_string();
+            let entry = (suffix, problem.reason.clone());
+            problem.repeat = job
+                .failed_before
+                .as_ref()
+                .is_some_and(|f| f.hash == hash && f.failed.contains(&entry));
+            failed.push(entry);
+        }
+        self.committer.remember(Failure {
+            key: job.candidate.key.clone(),
+            hash,
+            failed,
+        });
     }
 
     /// Replaces what the index held for one file with its articles as parsed.
@@ -119,7 +146,9 @@ impl Applier<'_> {
             hash,
             simhashes,
         } = parsed;
-        let Job { candidate, before } = job;
+        let Job {
+            candidate, before, ..
+        } = job;
         let file_term = Term::from_field_text(self.fields.file, &candidate.key);
         let ingested = match result {
             Ok(ingested) => ingested,

@@ -194,6 +194,13 @@ pub fn run_index(
         report.problem(shown, ProblemKind::Warning, reason);
         progress.problem(report.problems.last().expect("just recorded"));
     }
+    for failure in &plan.replay {
+        let path = walk::shown_str(&failure.key);
+        for (suffix, reason) in &failure.failed {
+            report.repeated(format!("{path}{suffix}"), ProblemKind::Failed, reason.clone());
+            progress.problem(report.problems.last().expect("just recorded"));
+        }
+    }
     let mut committer = Committer::new(&plan.payload, options.commit_every)?;
     if plan.bulk {
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::Searcher;
 
-use super::commit::Payload;
+use super::commit::{Failure, Payload};
 use super::story::Stories;
 use super::IndexOptions;
 use crate::error::Result;
@@ -35,6 +35,8 @@ pub(super) struct Job {
     pub candidate: Candidate,
     /// What the index held for it, whose articles the run replaces.
     pub before: Option<Held>,
+    /// What failed in it on an earlier run, to tell a repeat from a new failure.
+    pub failed_before: Option<Failure>,
 }
 
 /// A file the index holds that the walk no longer finds under a root it walked.
@@ -59,6 +61,8 @@ pub(super) struct Plan {
     pub roots: Vec<PathBuf>,
     /// Files to read, in walk order.
     pub work: Vec<Job>,
+    /// What failed in files skipped as unchanged: reported again, as repeats.
+    pub replay: Vec<Failure>,
     /// Articles of files skipped because their size and mtime match what the index holds.
     pub unchanged: u64,
     /// Files whose articles leave the index (unless the run is cancelled).
@@ -133,18 +137,39 @@ impl Plan {
         let mut work = Vec::new();
         let mut unchanged = 0;
         let roots = walked.roots;
+        // Failures of files not walked now are remembered as they were; those of files walked
+        // are replayed (unchanged) or found again (read).
+        let mut failed_before: HashMap<String, Failure> = HashMap::new();
+        for failure in &old.failures {
+            let file = Path::new(&failure.key);
+            if roots.iter().any(|r| file.starts_with(r)) {
+                failed_before.insert(failure.key.clone(), failure.clone());
+            } else if !gone.iter().any(|(r, _)| file.starts_with(r)) {
+                payload.failures.push(failure.clone());
+            }
+        }
+        let mut replay = Vec::new();
         for candidate in walked.files {
             let before = held.remove(&candidate.key);
+            let failed = failed_before.remove(&candidate.key);
             if let Some(b) = before {
                 if b.mtime == candidate.mtime
                     && b.size == candidate.size
                     && !map_changed[candidate.root]
                 {
                     unchanged += b.articles;
+                    if let Some(failure) = failed {
+                        payload.failures.push(failure.clone());
+                        replay.push(failure);
+                    }
                     continue;
                 }
             }
-            work.push(Job { candidate, before });
+            work.push(Job {
+                candidate,
+                before,
+                failed_before: failed,
+            });
         }
         // What is left was not walked: gone, if it was under a root walked now.
         let mut vanished: Vec<Vanished> = held
@@ -162,6 +187,7 @@ impl Plan {
             maps,
             roots,
             work,
+            replay,
             unchanged,
             vanished,
             gone,

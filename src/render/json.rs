@@ -195,6 +195,9 @@ pub struct ProblemJson<'a> {
     path: &'a str,
     kind: &'static str,
     reason: &'a str,
+    /// Present (true) when an earlier run reported the same problem on the same content.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    repeat: bool,
 }
 
 impl<'a> ProblemJson<'a> {
@@ -208,6 +211,7 @@ impl<'a> ProblemJson<'a> {
                 ProblemKind::Failed => "failed",
             },
             reason: &p.reason,
+            repeat: p.repeat,
         }
     }
 }

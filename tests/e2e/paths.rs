@@ -195,3 +195,44 @@ fn ids_are_the_same_in_two_copies_of_a_folder() {
     let ids: Vec<String> = articles(&a).into_iter().map(|(_, id)| id).collect();
     assert_eq!(ids, [warta::ingest::article_id("f1/1.txt"), warta::ingest::article_id("f1/2.txt")]);
 }
+
+#[test]
+fn a_broken_record_fails_run_after_run_until_fixed() {
+    let s = Sandbox::empty();
+    let good = |n: u32| format!("{{\"title\":\"Good {n}\",\"body\":\"Fine text {n}.\"}}\n");
+    let broken = format!("{}{{\"title\": broken\n{}", good(1), good(2));
+    s.write("feed/f.jsonl", &broken);
+    // A file that fails as a whole, beside it.
+    s.write("feed/whole.json", "{ not json");
+
+    let first = s.run(&["index", "feed", "--json"]).code(2);
+    let report: IndexJson = first.json();
+    assert_eq!((report.added, report.failed), (2, 2));
+    assert!(report.problems.iter().all(|p| !p.repeat));
+    for _ in 0..2 {
+        let run = s.run(&["index", "--json"]).code(2);
+        let report: IndexJson = run.json();
+        assert_eq!((report.unchanged, report.failed), (2, 2));
+        let paths: Vec<(&str, bool)> = report
+            .problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.repeat))
+            .collect();
+        assert_eq!(paths, [("feed/f.jsonl#2", true), ("feed/whole.json", true)]);
+        assert!(run.stderr.contains("warta: feed/f.jsonl#2: invalid JSON"), "{}", run.stderr);
+    }
+    // A new failure in the changed file is not a repeat.
+    s.write("feed/f.jsonl", format!("{broken}{{\"title\": also broken\n"));
+    let report: IndexJson = s.run(&["index", "--json"]).code(2).json();
+    let repeats: Vec<bool> = report.problems.iter().map(|p| p.repeat).collect();
+    assert_eq!(repeats, [false, false, true]);
+
+    // Fixed, and the other file removed: indexed, and quiet from then on.
+    s.write("feed/f.jsonl", format!("{}{}{}", good(1), good(3), good(2)));
+    std::fs::remove_file(s.path().join("feed/whole.json")).unwrap();
+    let fixed: IndexJson = s.run(&["index", "--json"]).code(0).json();
+    assert_eq!((fixed.updated, fixed.failed), (3, 0));
+    assert!(fixed.problems.is_empty());
+    let again: IndexJson = s.run(&["index", "--json"]).code(0).json();
+    assert_eq!((again.unchanged, again.failed), (3, 0));
+}
