@@ -84,6 +84,9 @@ pub struct IndexArgs {
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Follow symlinks to files and folders outside the paths indexed (passed over otherwise)
+    #[arg(long)]
+    pub follow_outside: bool,
     /// Print the run's report as JSON
     #[arg(long)]
     pub json: bool,

@@ -42,6 +42,17 @@ pub struct Walked {
     pub files: Vec<Candidate>,
     /// Canonical forms of the roots that exist.
     pub roots: Vec<PathBuf>,
+    /// Keys (canonical paths) of folders that could not be read: what the index holds below
+    /// them is kept, as an unreadable file keeps its articles.
+    pub unreadable: Vec<String>,
+}
+
+/// How the walk treats what it meets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Follow symlinks to files and folders outside the root they were found under (by default
+    /// such a link is passed over with a note: only what was asked for is indexed).
+    pub follow_outside: bool,
 }
 
 /// Walks `roots`, recording problems (missing paths, unreadable folders, loops) in `report`.
@@ -50,6 +61,7 @@ pub struct Walked {
 pub fn walk(
     roots: &[PathBuf],
     skip_dir: Option<&Path>,
+    options: WalkOptions,
     report: &mut IndexReport,
     mut keep_going: impl FnMut(usize) -> bool,
 ) -> Walked {
@@ -61,7 +73,7 @@ pub fn walk(
             Ok(c) => c,
             Err(err) => {
                 report.problem(
-                    root.display().to_string(),
+                    shown_str(&key_of(root)),
                     ProblemKind::Failed,
                     io_reason(&err),
                 );
@@ -70,18 +82,23 @@ pub fn walk(
         };
         walked.roots.push(canonical);
         let explicit_file = root.is_file();
-        let entries = walkdir::WalkDir::new(root)
+        let mut entries = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-        for entry in entries {
+        while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                    let unreadable_dir =
+                        err.loop_ancestor().is_none() && err.path().is_some_and(|p| p.is_dir());
+                    if unreadable_dir {
+                        if let Some(dir) = err.path().and_then(|p| p.canonicalize().ok()) {
+                            walked.unreadable.push(key_of(&dir));
+                        }
+                    }
+                    let path = shown_str(&key_of(err.path().unwrap_or(root)));
                     // A link to an ancestor folder (walkdir's check), or a link that leads back
                     // to itself (the kernel's ELOOP).
                     let self_loop = err.io_error().is_some_and(is_eloop);
@@ -95,10 +112,26 @@ pub fn walk(
                     continue;
                 }
             };
+            if entry.path_is_symlink() && !options.follow_outside && entry.depth() > 0 {
+                let target = entry.path().canonicalize();
+                if target.is_ok_and(|t| !t.starts_with(walked.roots.last().expect("pushed"))) {
+                    report.problem(
+                        shown_str(&key_of(entry.path())),
+                        ProblemKind::Skipped,
+                        "a link to outside the folder indexed; --follow-outside follows it",
+                    );
+                    if entry.file_type().is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Some(kind) = kind_of(entry.path()) else {
+            // A name that is not UTF-8 is read by its bytes; its format by its (lossy) name.
+            let lossy_name = entry.file_name().to_string_lossy();
+            let Some(kind) = kind_of(Path::new(lossy_name.as_ref())) else {
                 if explicit_file {
                     report.problem(
                         entry.path().display().to_string(),
@@ -128,7 +161,7 @@ pub fn walk(
             };
             walked.files.push(Candidate {
                 path: entry.path().to_path_buf(),
-                key: key.to_string_lossy().into_owned(),
+                key: key_of(&key),
                 kind,
                 mtime,
                 size,
@@ -141,6 +174,27 @@ pub fn walk(
     }
     report.files = walked.files.len() as u64;
     walked
+}
+
+/// A path as a key: its text, with each byte that is not UTF-8 written as `\xNN`, so that two
+/// names that differ only in such bytes stay two keys (and two ids).
+pub fn key_of(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 /// What an article id is made from for the file `key` found under `root` (both canonical):
@@ -241,7 +295,13 @@ mod tests {
             std::fs::write(dir.path().join(name), "T\n\nBody.\n").unwrap();
         }
         let mut report = IndexReport::default();
-        let walked = walk(&[dir.path().to_path_buf()], None, &mut report, |_| true);
+        let walked = walk(
+            &[dir.path().to_path_buf()],
+            None,
+            WalkOptions::default(),
+            &mut report,
+            |_| true,
+        );
         let names: Vec<_> = walked
             .files
             .iter()
@@ -254,9 +314,13 @@ mod tests {
     #[test]
     fn a_missing_root_is_a_failure() {
         let mut report = IndexReport::default();
-        walk(&[PathBuf::from("/no/such/dir")], None, &mut report, |_| {
-            true
-        });
+        walk(
+            &[PathBuf::from("/no/such/dir")],
+            None,
+            WalkOptions::default(),
+            &mut report,
+            |_| true,
+        );
         assert_eq!(report.failed, 1);
         assert_eq!(report.problems[0].reason, "no such file or directory");
     }
@@ -272,7 +336,7 @@ mod tests {
         let roots = [dir.path().join("a"), dir.path().join("b")];
         let mut told = Vec::new();
         let mut report = IndexReport::default();
-        let walked = walk(&roots, None, &mut report, |found| {
+        let walked = walk(&roots, None, WalkOptions::default(), &mut report, |found| {
             told.push(found);
             found < 2
         });

@@ -124,7 +124,11 @@ impl Applier<'_> {
             if problem.kind != ProblemKind::Failed {
                 continue;
             }
-            let suffix = problem.path.strip_prefix(&display).unwrap_or("").to_string();
+            let suffix = problem
+                .path
+                .strip_prefix(&display)
+                .unwrap_or("")
+                .to_string();
             let entry = (suffix, problem.reason.clone());
             problem.repeat = job
                 .failed_before

@@ -52,6 +52,8 @@ pub struct IndexOptions {
     pub paths: Vec<PathBuf>,
     /// Start from an empty index.
     pub rebuild: bool,
+    /// Follow symlinks to files and folders outside the root they were found under.
+    pub follow_outside: bool,
     /// Threads for parsing and for tantivy's writer.
     pub threads: usize,
     /// The writer's memory budget, in MiB.
@@ -75,6 +77,7 @@ impl IndexOptions {
             index_dir,
             paths,
             rebuild: false,
+            follow_outside: false,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs(30),
@@ -160,12 +163,21 @@ pub fn run_index(
         .cloned()
         .collect();
     let mut report = IndexReport::default();
-    let walked = walk::walk(&paths, Some(&options.index_dir), &mut report, |found| {
-        if found % 1024 == 0 {
-            progress.walking(found as u64);
-        }
-        !cancel.requested()
-    });
+    let walk_options = walk::WalkOptions {
+        follow_outside: options.follow_outside,
+    };
+    let walked = walk::walk(
+        &paths,
+        Some(&options.index_dir),
+        walk_options,
+        &mut report,
+        |found| {
+            if found % 1024 == 0 {
+                progress.walking(found as u64);
+            }
+            !cancel.requested()
+        },
+    );
     if cancel.requested() {
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
@@ -197,7 +209,11 @@ pub fn run_index(
     for failure in &plan.replay {
         let path = walk::shown_str(&failure.key);
         for (suffix, reason) in &failure.failed {
-            report.repeated(format!("{path}{suffix}"), ProblemKind::Failed, reason.clone());
+            report.repeated(
+                format!("{path}{suffix}"),
+                ProblemKind::Failed,
+                reason.clone(),
+            );
             progress.problem(report.problems.last().expect("just recorded"));
         }
     }

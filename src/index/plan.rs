@@ -171,7 +171,16 @@ impl Plan {
                 failed_before: failed,
             });
         }
-        // What is left was not walked: gone, if it was under a root walked now.
+        // What is left was not walked: gone, if it was under a root walked now, unless it is
+        // under a folder that could not be read (kept, as an unreadable file is).
+        let unreadable = &walked.unreadable;
+        held.retain(|key, h| {
+            let kept = unreadable.iter().any(|d| Path::new(key).starts_with(d));
+            if kept {
+                unchanged += h.articles;
+            }
+            !kept
+        });
         let mut vanished: Vec<Vanished> = held
             .into_iter()
             .filter(|(key, _)| roots.iter().any(|r| Path::new(key).starts_with(r)))
@@ -305,7 +314,11 @@ mod tests {
                     .unwrap(),
             })
             .collect();
-        Walked { files, roots }
+        Walked {
+            files,
+            roots,
+            unreadable: Vec::new(),
+        }
     }
 
     /// An index holding `files` (path, mtime, size, articles).
@@ -502,7 +515,13 @@ mod tests {
                 .enumerate()
                 .map(|(i, key)| (*key, if i < n { 9 } else { 1 }, 10))
                 .collect();
-            Plan::new(&options(), &old(&["/news"]), walk(&files), three_files(), &[])
+            Plan::new(
+                &options(),
+                &old(&["/news"]),
+                walk(&files),
+                three_files(),
+                &[],
+            )
         };
         assert!(!touched(2).bulk);
         assert!(touched(3).bulk, "every file touched, even if none changed");

@@ -27,7 +27,11 @@ pub fn roots(index_dir: &Path) -> Result<Vec<Root>> {
     }
     let (index, fields) = schema::open_index(index_dir)?;
     let payload = Payload::read(&index)?;
-    let held = plan::load_held(&index.reader()?.searcher(), &fields, &mut Stories::default())?;
+    let held = plan::load_held(
+        &index.reader()?.searcher(),
+        &fields,
+        &mut Stories::default(),
+    )?;
     Ok(payload
         .roots
         .iter()
@@ -49,10 +53,7 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
     let tracked = roots(index_dir)?;
     let mut chosen = Vec::new();
     for path in paths {
-        let forms = [
-            std::path::absolute(path).ok(),
-            path.canonicalize().ok(),
-        ];
+        let forms = [std::path::absolute(path).ok(), path.canonicalize().ok()];
         match tracked
             .iter()
             .find(|r| forms.iter().flatten().any(|f| *f == r.path))
@@ -67,7 +68,11 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
     let forgotten = |r: &Path| chosen.iter().any(|c| c.path == r);
     payload.roots.retain(|r| !forgotten(r));
     payload.fields.retain(|(r, _)| !forgotten(r));
-    let held = plan::load_held(&index.reader()?.searcher(), &fields, &mut Stories::default())?;
+    let held = plan::load_held(
+        &index.reader()?.searcher(),
+        &fields,
+        &mut Stories::default(),
+    )?;
     let mut writer = open_writer(&index, 1, 16)?;
     for key in held.keys() {
         let key_path = Path::new(key);

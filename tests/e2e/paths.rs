@@ -94,7 +94,14 @@ fn a_moved_root_indexed_under_its_new_name_leaves_no_copies() {
     let held = paths(&s);
     assert_eq!(
         held,
-        ["f1/1.txt", "f1/2.txt", "f2/1.txt", "f2/2.txt", "f3b/1.txt", "f3b/2.txt"]
+        [
+            "f1/1.txt",
+            "f1/2.txt",
+            "f2/1.txt",
+            "f2/2.txt",
+            "f3b/1.txt",
+            "f3b/2.txt"
+        ]
     );
     let ids: BTreeSet<String> = articles(&s).into_iter().map(|(_, id)| id).collect();
     assert_eq!(ids.len(), 6, "one id per article");
@@ -162,7 +169,9 @@ fn paths_printed_open_from_where_the_search_runs() {
     assert_eq!(lines, ["f1/1.txt", "f1/2.txt", "f2/1.txt", "f2/2.txt"]);
     // From a folder below: paths below it relative, the others absolute; each opens from there.
     for dir in ["f2", "f1"] {
-        let mut cmd = s.cmd(&["--index", "../index", "search", "headline", "--format", "paths"]);
+        let mut cmd = s.cmd(&[
+            "--index", "../index", "search", "headline", "--format", "paths",
+        ]);
         cmd.current_dir(s.path().join(dir));
         let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
         assert_eq!(out.lines().count(), 4);
@@ -176,7 +185,8 @@ fn paths_printed_open_from_where_the_search_runs() {
     let elsewhere = tempfile::tempdir().unwrap();
     let index = s.path().join("index");
     let mut cmd = s.cmd(&["--index", index.to_str().unwrap(), "search", "headline"]);
-    cmd.args(["--format", "paths"]).current_dir(elsewhere.path());
+    cmd.args(["--format", "paths"])
+        .current_dir(elsewhere.path());
     let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
     for line in out.lines() {
         assert!(line.starts_with('/'), "{line}");
@@ -193,7 +203,13 @@ fn ids_are_the_same_in_two_copies_of_a_folder() {
     assert_eq!(articles(&a), articles(&b));
     // The rule of docs/identity.md: the root's name and the path below it.
     let ids: Vec<String> = articles(&a).into_iter().map(|(_, id)| id).collect();
-    assert_eq!(ids, [warta::ingest::article_id("f1/1.txt"), warta::ingest::article_id("f1/2.txt")]);
+    assert_eq!(
+        ids,
+        [
+            warta::ingest::article_id("f1/1.txt"),
+            warta::ingest::article_id("f1/2.txt")
+        ]
+    );
 }
 
 #[test]
@@ -219,10 +235,17 @@ fn a_broken_record_fails_run_after_run_until_fixed() {
             .map(|p| (p.path.as_str(), p.repeat))
             .collect();
         assert_eq!(paths, [("feed/f.jsonl#2", true), ("feed/whole.json", true)]);
-        assert!(run.stderr.contains("warta: feed/f.jsonl#2: invalid JSON"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("warta: feed/f.jsonl#2: invalid JSON"),
+            "{}",
+            run.stderr
+        );
     }
     // A new failure in the changed file is not a repeat.
-    s.write("feed/f.jsonl", format!("{broken}{{\"title\": also broken\n"));
+    s.write(
+        "feed/f.jsonl",
+        format!("{broken}{{\"title\": also broken\n"),
+    );
     let report: IndexJson = s.run(&["index", "--json"]).code(2).json();
     let repeats: Vec<bool> = report.problems.iter().map(|p| p.repeat).collect();
     assert_eq!(repeats, [false, false, true]);
@@ -235,4 +258,105 @@ fn a_broken_record_fails_run_after_run_until_fixed() {
     assert!(fixed.problems.is_empty());
     let again: IndexJson = s.run(&["index", "--json"]).code(0).json();
     assert_eq!((again.unchanged, again.failed), (3, 0));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_outside_is_followed_only_when_asked() {
+    let s = Sandbox::empty();
+    s.write("news/a.txt", "Inside\n\nText inside the folder.\n");
+    s.write("outside/b.txt", "Outside\n\nText outside the folder.\n");
+    std::os::unix::fs::symlink("../outside/b.txt", s.path().join("news/b.txt")).unwrap();
+    std::os::unix::fs::symlink("../outside", s.path().join("news/sub")).unwrap();
+
+    let run = s.run(&["index", "news", "--json"]).code(0);
+    let report: IndexJson = run.json();
+    assert_eq!((report.added, report.skipped), (1, 2));
+    let reasons: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.reason.as_str()))
+        .collect();
+    let why = "a link to outside the folder indexed; --follow-outside follows it";
+    assert_eq!(reasons, [("news/b.txt", why), ("news/sub", why)]);
+    assert_eq!(paths(&s), ["news/a.txt"]);
+
+    let followed: IndexJson = s
+        .run(&["index", "news", "--follow-outside", "--json"])
+        .code(0)
+        .json();
+    assert_eq!((followed.added, followed.skipped), (1, 0));
+    assert_eq!(paths(&s), ["news/a.txt", "outside/b.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_indexed_by_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::empty();
+    for (byte, n) in [(0xff_u8, 1), (0xfe, 2)] {
+        let bytes = [b'x', byte, b'.', b't', b'x', b't'];
+        let path = s
+            .path()
+            .join("news")
+            .join(std::ffi::OsStr::from_bytes(&bytes));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("Name {n}\n\nText of name {n}.\n")).unwrap();
+    }
+    let report: IndexJson = s.run(&["index", "news", "--json"]).code(0).json();
+    assert_eq!(report.added, 2);
+    let held = articles(&s);
+    let shown: Vec<&str> = held.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(shown, ["news/x\\xFE.txt", "news/x\\xFF.txt"]);
+    let ids: BTreeSet<&String> = held.iter().map(|(_, id)| id).collect();
+    assert_eq!(ids.len(), 2, "two names, two ids");
+    // Unchanged on the next run: the bytes are the identity.
+    let again: IndexJson = s.run(&["index", "--json"]).code(0).json();
+    assert_eq!((again.unchanged, again.added, again.removed), (2, 0, 0));
+}
+
+/// A folder made unreadable keeps its articles and is reported. Root reads any folder, so as
+/// root warta runs as `nobody` on a sandbox it may otherwise write.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_keeps_its_articles_and_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let s = three_folders();
+    let as_root = unsafe { libc_geteuid() } == 0;
+    let run = |args: &[&str]| {
+        let mut cmd = s.cmd(args);
+        if as_root {
+            cmd.uid(65534).gid(65534);
+        }
+        cmd.output().unwrap()
+    };
+    if as_root {
+        let open = |p: &std::path::Path| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o777)).unwrap()
+        };
+        open(s.path());
+        for dir in ["f1", "f2", "f3"] {
+            open(&s.path().join(dir));
+            for n in 1..=2 {
+                open(&s.path().join(format!("{dir}/{n}.txt")));
+            }
+        }
+    }
+    assert!(run(&["index", "f1", "f2", "f3"]).status.success());
+    let f2 = s.path().join("f2");
+    std::fs::set_permissions(&f2, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = run(&["index", "--json"]);
+    std::fs::set_permissions(&f2, std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: IndexJson = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report.unchanged, report.removed, report.failed), (6, 0, 1));
+    assert_eq!(report.problems[0].path, "f2");
+    assert_eq!(report.problems[0].reason, "permission denied");
+    assert_eq!(paths(&s).len(), 6);
+}
+
+extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
 }
