@@ -65,6 +65,15 @@ pub fn show_footer(ctx: &Context) -> bool {
     !ctx.quiet && std::io::stdout().is_terminal()
 }
 
+/// Whether the current directory is a checkout of warta: its `Cargo.toml` names the package.
+fn in_warta_checkout() -> bool {
+    std::fs::read_to_string("Cargo.toml").is_ok_and(|text| {
+        text.lines()
+            .map(|l| l.replace(' ', ""))
+            .any(|l| l == "name=\"warta\"")
+    })
+}
+
 /// The format asked for with `--json` or `--format`.
 pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
     if json {
@@ -86,9 +95,15 @@ fn date_arg(flag: &str, text: &str) -> anyhow::Result<i64> {
         .with_context(|| format!("{flag} {text:?} is not a date; write it as 2025-08-29"))
 }
 
-/// On a fresh checkout, the first search builds the default index from `corpus/`.
+/// On a fresh checkout of warta, the first search builds the default index from its
+/// `corpus/`. Only there: a plain search in any other folder holding a `corpus/` indexes
+/// nothing (only what was asked for is indexed), and says there is no index.
 fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
-    if !ctx.default_index || index_exists(&ctx.index_dir) || !Path::new(DEFAULT_CORPUS).is_dir() {
+    if !ctx.default_index
+        || index_exists(&ctx.index_dir)
+        || !Path::new(DEFAULT_CORPUS).is_dir()
+        || !in_warta_checkout()
+    {
         return Ok(());
     }
     note(format_args!(

@@ -360,3 +360,22 @@ extern "C" {
     #[link_name = "geteuid"]
     fn libc_geteuid() -> u32;
 }
+
+#[test]
+fn a_plain_search_indexes_corpus_only_in_a_checkout_of_warta() {
+    let s = Sandbox::with_corpus();
+    std::fs::remove_file(s.path().join("Cargo.toml")).unwrap();
+    let run = s.run(&["search", "lumora"]).code(2);
+    assert!(
+        run.stderr.starts_with("warta: no index at index"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.path().join("index").exists(), "nothing indexed");
+    // Another project's Cargo.toml is not warta's.
+    s.write("Cargo.toml", "[package]\nname = \"other\"\n");
+    s.run(&["search", "lumora"]).code(2);
+    s.write("Cargo.toml", "[package]\nname = \"warta\"\n");
+    let run = s.run(&["search", "lumora"]).code(0);
+    assert!(run.stderr.contains("no index yet"), "{}", run.stderr);
+}
