@@ -344,4 +344,37 @@ mod tests {
         assert_eq!(walked.files.len(), 2);
         assert_eq!(report.files, 2);
     }
+    #[test]
+    fn ids_are_made_from_the_root_name_and_the_path_below_it() {
+        let root = Path::new("/home/me/corpus");
+        assert_eq!(
+            identity(root, "/home/me/corpus/en/a.txt"),
+            "corpus/en/a.txt"
+        );
+        assert_eq!(identity(Path::new("/x/a.txt"), "/x/a.txt"), "a.txt");
+        assert_eq!(identity(root, "/elsewhere/b.txt"), "/elsewhere/b.txt");
+        assert_eq!(identity(Path::new("/"), "/a.txt"), "/a.txt");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keys_keep_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| key_of(Path::new(std::ffi::OsStr::from_bytes(b)));
+        assert_eq!(name(b"/n/x\xff.txt"), "/n/x\\xFF.txt");
+        assert_ne!(name(b"/n/x\xff.txt"), name(b"/n/x\xfe.txt"));
+        assert_eq!(name("/n/é.txt".as_bytes()), "/n/é.txt");
+    }
+
+    #[test]
+    fn stored_paths_are_shown_relative_below_the_current_directory() {
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        let inside = cwd.join("corpus/a.jsonl");
+        assert_eq!(
+            shown_str(&format!("{}#3", inside.display())),
+            "corpus/a.jsonl#3"
+        );
+        assert_eq!(shown_str("/no/such/place.txt"), "/no/such/place.txt");
+        assert_eq!(shown_str("relative.txt"), "relative.txt");
+    }
 }

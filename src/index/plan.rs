@@ -559,4 +559,82 @@ mod tests {
         assert!(plan.bulk);
         assert_eq!(plan.payload, old(&["/news"]));
     }
+    #[test]
+    fn a_gone_root_is_forgotten_and_its_files_leave_even_if_cancelled() {
+        let mut index = three_files();
+        index.extend(held(&[
+            ("/feeds/x.csv", 1, 20, 5),
+            ("/feeds/y.csv", 1, 20, 1),
+        ]));
+        let walked = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..walked
+        };
+        let gone = [PathBuf::from("/feeds")];
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index, &gone);
+        assert_eq!(plan.gone, [(PathBuf::from("/feeds"), 6)]);
+        let keys: Vec<&str> = plan.gone_files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["/feeds/x.csv", "/feeds/y.csv"]);
+        assert!(plan.vanished.is_empty());
+        assert_eq!(plan.payload.roots, old(&["/news"]).roots);
+        assert_eq!(plan.unchanged, 6);
+    }
+
+    #[test]
+    fn files_under_an_unreadable_folder_are_kept() {
+        let walked = walk(&[("/news/a.txt", 1, 10)]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            unreadable: vec!["/news/b.txt".into(), "/news/sub".into()],
+            ..walked
+        };
+        let mut index = three_files();
+        index.extend(held(&[("/news/sub/d.txt", 1, 10, 3)]));
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, index, &[]);
+        let gone = Vanished {
+            key: "/news/c.txt".into(),
+            articles: 2,
+        };
+        assert_eq!(plan.vanished, [gone]);
+        assert_eq!(plan.unchanged, 2 + 2 + 3);
+    }
+
+    #[test]
+    fn failures_of_unchanged_files_are_replayed_and_of_read_files_looked_up() {
+        let failure = |key: &str| Failure {
+            key: key.into(),
+            hash: 7,
+            failed: vec![("#2".into(), "invalid JSON".into())],
+        };
+        let before = Payload {
+            failures: vec![
+                failure("/news/a.txt"),
+                failure("/news/b.txt"),
+                failure("/news/gone.txt"),
+                failure("/elsewhere/z.txt"),
+            ],
+            ..old(&["/news"])
+        };
+        let walked = walk(&[("/news/a.txt", 1, 10), ("/news/b.txt", 2, 10)]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..walked
+        };
+        let plan = Plan::new(&options(), &before, walked, three_files(), &[]);
+        assert_eq!(plan.replay, [failure("/news/a.txt")]);
+        assert_eq!(plan.work[0].failed_before, Some(failure("/news/b.txt")));
+        // Kept: the one replayed and the one not walked; the read file's is found again.
+        let kept: Vec<&str> = plan
+            .payload
+            .failures
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(kept, ["/elsewhere/z.txt", "/news/a.txt"]);
+    }
 }
