@@ -152,11 +152,14 @@ pub fn run_index(
 
     // Remembered roots that are gone from disk are not walked: their articles leave the index
     // and they are no longer tracked (a root moved with `mv` is one of them).
-    let gone: Vec<PathBuf> = if options.rebuild && !options.paths.is_empty() {
-        Vec::new()
+    // A rebuild remembers nothing of earlier runs, but is given their roots when given no
+    // paths: those gone are passed over all the same.
+    let tracked = if options.rebuild {
+        Payload::read(&index).map(|p| p.roots).unwrap_or_default()
     } else {
-        old.roots.iter().filter(|r| is_gone(r)).cloned().collect()
+        old.roots.clone()
     };
+    let gone: Vec<PathBuf> = tracked.into_iter().filter(|r| is_gone(r)).collect();
     let paths: Vec<PathBuf> = paths
         .iter()
         .filter(|p| !gone.contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())))
@@ -198,10 +201,13 @@ pub fn run_index(
     report.unchanged += plan.unchanged;
     for (root, articles) in &plan.gone {
         let shown = walk::shown(root);
+        let removed = match articles {
+            0 => String::new(),
+            n => format!("its {} removed and ", articles_count(*n)),
+        };
         let reason = format!(
-            "no longer exists: its {} removed and it is no longer tracked; \
-             `warta index {shown}` tracks it again if it comes back",
-            articles_count(*articles)
+            "no longer exists: {removed}it is no longer tracked; \
+             `warta index {shown}` tracks it again if it comes back"
         );
         report.problem(shown, ProblemKind::Warning, reason);
         progress.problem(report.problems.last().expect("just recorded"));

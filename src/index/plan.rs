@@ -99,11 +99,7 @@ impl Plan {
         let mut payload = remember(old, &walked.roots, &options.fields);
         payload.roots.retain(|r| !gone.contains(r));
         payload.fields.retain(|(r, _)| !gone.contains(r));
-        let mut gone: Vec<(PathBuf, u64)> = gone
-            .iter()
-            .filter(|r| old.roots.contains(r))
-            .map(|r| (r.clone(), 0))
-            .collect();
+        let mut gone: Vec<(PathBuf, u64)> = gone.iter().map(|r| (r.clone(), 0)).collect();
         let mut gone_files = Vec::new();
         if !gone.is_empty() {
             held.retain(|key, h| {
