@@ -177,9 +177,17 @@ impl Plan {
             }
             !kept
         });
+        // A file under no tracked root came from a link followed to outside one: gone too when
+        // every tracked root was walked and none reached it.
+        let all_walked = payload.roots.iter().all(|r| roots.contains(r));
+        let vanishes = |key: &str| {
+            let file = Path::new(key);
+            roots.iter().any(|r| file.starts_with(r))
+                || (all_walked && !payload.roots.iter().any(|r| file.starts_with(r)))
+        };
         let mut vanished: Vec<Vanished> = held
             .into_iter()
-            .filter(|(key, _)| roots.iter().any(|r| Path::new(key).starts_with(r)))
+            .filter(|(key, _)| vanishes(key))
             .map(|(key, held)| Vanished {
                 key,
                 articles: held.articles,
@@ -632,5 +640,39 @@ mod tests {
             .map(|f| f.key.as_str())
             .collect();
         assert_eq!(kept, ["/elsewhere/z.txt", "/news/a.txt"]);
+    }
+    #[test]
+    fn a_file_under_no_root_leaves_only_when_every_root_was_walked() {
+        let mut index = three_files();
+        index.extend(held(&[("/outside/o.txt", 1, 10, 1)]));
+        let all = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let plan = Plan::new(
+            &options(),
+            &old(&["/news", "/feeds"]),
+            all,
+            index.clone(),
+            &[],
+        );
+        assert_eq!(plan.vanished.len(), 1);
+        assert_eq!(plan.vanished[0].key, "/outside/o.txt");
+
+        let some = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let some = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..some
+        };
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), some, index, &[]);
+        assert!(
+            plan.vanished.is_empty(),
+            "/feeds was not walked: the file may be its"
+        );
     }
 }

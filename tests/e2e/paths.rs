@@ -287,6 +287,10 @@ fn a_link_to_outside_is_followed_only_when_asked() {
         .json();
     assert_eq!((followed.added, followed.skipped), (1, 0));
     assert_eq!(paths(&s), ["news/a.txt", "outside/b.txt"]);
+    // Once the link is removed (here, no longer followed), what it led to leaves the index.
+    let plain: IndexJson = s.run(&["index", "--json"]).code(0).json();
+    assert_eq!((plain.removed, plain.skipped), (1, 2));
+    assert_eq!(paths(&s), ["news/a.txt"]);
 }
 
 #[cfg(unix)]
