@@ -118,6 +118,10 @@ impl Applier<'_> {
     /// runs report it again until the file changes; marks the failures an earlier run reported
     /// on the same content as repeats.
     fn remember_failures(&mut self, job: &Job, hash: u64, first: usize) {
+        let problems = &self.report.problems[first..];
+        if !problems.iter().any(|p| p.kind == ProblemKind::Failed) {
+            return;
+        }
         let display = job.candidate.display();
         let mut failed = Vec::new();
         for problem in &mut self.report.problems[first..] {

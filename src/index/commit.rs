@@ -101,12 +101,10 @@ impl Committer {
         })
     }
 
-    /// Remembers the failures of a file read in this run (replacing what was remembered).
+    /// Remembers the failures of a file read in this run (the plan kept none of the file's
+    /// earlier ones in the payload, and a run reads each file once).
     pub fn remember(&mut self, failure: Failure) {
-        self.payload.failures.retain(|f| f.key != failure.key);
-        if !failure.failed.is_empty() {
-            self.payload.failures.push(failure);
-        }
+        self.payload.failures.push(failure);
     }
 
     /// Commits if the last commit is at least `every` old.
