@@ -380,3 +380,19 @@ fn a_plain_search_indexes_corpus_only_in_a_checkout_of_warta() {
     let run = s.run(&["search", "lumora"]).code(0);
     assert!(run.stderr.contains("no index yet"), "{}", run.stderr);
 }
+
+#[test]
+fn a_rebuild_passes_over_a_root_that_is_gone() {
+    let s = three_folders();
+    s.run(&["index", "f1", "f2"]).code(0);
+    std::fs::remove_dir_all(s.path().join("f2")).unwrap();
+    let run = s.run(&["index", "--rebuild", "--json"]).code(0);
+    let report: IndexJson = run.json();
+    assert_eq!((report.added, report.failed, report.warnings), (2, 0, 1));
+    assert_eq!(
+        run.stderr,
+        "warta: f2: no longer exists: it is no longer tracked; \
+         `warta index f2` tracks it again if it comes back\n"
+    );
+    assert_eq!(s.run(&["roots"]).code(0).stdout, "f1  (2 articles)\n");
+}
