@@ -37,6 +37,9 @@ pub enum Error {
     /// e.g. a path that is not valid UTF-8.
     #[error("cannot record the paths indexed: {0}")]
     PayloadUnwritable(String),
+    /// A path given to forget that is not a root the index tracks.
+    #[error("{} is not a folder or file this index tracks", .0.display())]
+    NotARoot(PathBuf),
     /// An error from the search engine library (converted in `schema`, which owns tantivy).
     #[error(transparent)]
     Engine(Box<dyn std::error::Error + Send + Sync>),
@@ -62,6 +65,7 @@ impl Error {
             Error::BadQuery { .. } => {
                 Some("quote words with special characters, e.g. \"re:invent\"")
             }
+            Error::NotARoot(_) => Some("`warta roots` lists the tracked ones"),
             Error::QueryTooCostly(_) => {
                 Some("use fewer words in a ~phrase, a smaller ~slop, or fewer nested groups")
             }

@@ -21,6 +21,9 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Why, in a few words.
     pub reason: String,
+    /// Whether an earlier run reported it too, on the same content (a failure stays a failure
+    /// until its file is fixed or removed).
+    pub repeat: bool,
 }
 
 /// The outcome of one `warta index` run. Article counts, except `skipped`/`failed` (files).
@@ -67,7 +70,21 @@ impl IndexReport {
             path: path.into(),
             kind,
             reason: reason.into(),
+            repeat: false,
         });
+    }
+
+    /// Records a problem an earlier run reported on the same content, and counts it.
+    pub fn repeated(
+        &mut self,
+        path: impl Into<String>,
+        kind: ProblemKind,
+        reason: impl Into<String>,
+    ) {
+        self.problem(path, kind, reason);
+        if let Some(last) = self.problems.last_mut() {
+            last.repeat = true;
+        }
     }
 
     /// Documents in the index after the run, from what it touched.

@@ -28,10 +28,10 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// The path as shown to the user. Not kept: a 1M-file walk would hold a second copy of
-    /// every path for the whole run.
+    /// The path as shown to the user (see [`shown`]). Not kept: a 1M-file walk would hold a
+    /// second copy of every path for the whole run.
     pub fn display(&self) -> String {
-        self.path.display().to_string()
+        shown_str(&self.key)
     }
 }
 
@@ -42,6 +42,17 @@ pub struct Walked {
     pub files: Vec<Candidate>,
     /// Canonical forms of the roots that exist.
     pub roots: Vec<PathBuf>,
+    /// Keys (canonical paths) of folders that could not be read: what the index holds below
+    /// them is kept, as an unreadable file keeps its articles.
+    pub unreadable: Vec<String>,
+}
+
+/// How the walk treats what it meets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Follow symlinks to files and folders outside the root they were found under (by default
+    /// such a link is passed over with a note: only what was asked for is indexed).
+    pub follow_outside: bool,
 }
 
 /// Walks `roots`, recording problems (missing paths, unreadable folders, loops) in `report`.
@@ -50,6 +61,7 @@ pub struct Walked {
 pub fn walk(
     roots: &[PathBuf],
     skip_dir: Option<&Path>,
+    options: WalkOptions,
     report: &mut IndexReport,
     mut keep_going: impl FnMut(usize) -> bool,
 ) -> Walked {
@@ -61,7 +73,7 @@ pub fn walk(
             Ok(c) => c,
             Err(err) => {
                 report.problem(
-                    root.display().to_string(),
+                    shown_str(&key_of(root)),
                     ProblemKind::Failed,
                     io_reason(&err),
                 );
@@ -80,18 +92,23 @@ pub fn walk(
         }
         walked.roots.push(canonical);
         let explicit_file = root.is_file();
-        let entries = walkdir::WalkDir::new(root)
+        let mut entries = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-        for entry in entries {
+        while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = err
-                        .path()
-                        .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                    let unreadable_dir =
+                        err.loop_ancestor().is_none() && err.path().is_some_and(|p| p.is_dir());
+                    if unreadable_dir {
+                        if let Some(dir) = err.path().and_then(|p| p.canonicalize().ok()) {
+                            walked.unreadable.push(key_of(&dir));
+                        }
+                    }
+                    let path = shown_str(&key_of(err.path().unwrap_or(root)));
                     // A link to an ancestor folder (walkdir's check), or a link that leads back
                     // to itself (the kernel's ELOOP).
                     let self_loop = err.io_error().is_some_and(is_eloop);
@@ -105,10 +122,26 @@ pub fn walk(
                     continue;
                 }
             };
+            if entry.path_is_symlink() && !options.follow_outside && entry.depth() > 0 {
+                let target = entry.path().canonicalize();
+                if target.is_ok_and(|t| !t.starts_with(walked.roots.last().expect("pushed"))) {
+                    report.problem(
+                        shown_str(&key_of(entry.path())),
+                        ProblemKind::Skipped,
+                        "a link to outside the folder indexed; --follow-outside follows it",
+                    );
+                    if entry.file_type().is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Some(kind) = kind_of(entry.path()) else {
+            // A name that is not UTF-8 is read by its bytes; its format by its (lossy) name.
+            let lossy_name = entry.file_name().to_string_lossy();
+            let Some(kind) = kind_of(Path::new(lossy_name.as_ref())) else {
                 if explicit_file {
                     report.problem(
                         entry.path().display().to_string(),
@@ -138,7 +171,7 @@ pub fn walk(
             };
             walked.files.push(Candidate {
                 path: entry.path().to_path_buf(),
-                key: key.to_string_lossy().into_owned(),
+                key: key_of(&key),
                 kind,
                 mtime,
                 size,
@@ -172,6 +205,69 @@ fn not_a_file(file_type: &std::fs::FileType) -> Option<&'static str> {
         }
     }
     Some("a special file")
+}
+
+/// A path as a key: its text, with each byte that is not UTF-8 written as `\xNN`, so that two
+/// names that differ only in such bytes stay two keys (and two ids).
+pub fn key_of(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// What an article id is made from for the file `key` found under `root` (both canonical):
+/// the root's own name and the path below it, so that ids are the same in every clone and on
+/// every machine (docs/identity.md). A file outside its root (a link followed with
+/// `--follow-outside`), or under `/`, is named by its whole path.
+pub fn identity(root: &Path, key: &str) -> String {
+    let Some(name) = root.file_name() else {
+        return key.to_string();
+    };
+    let name = name.to_string_lossy();
+    match Path::new(key).strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => name.into_owned(),
+        Ok(rel) => format!("{name}/{}", rel.to_string_lossy()),
+        Err(_) => key.to_string(),
+    }
+}
+
+/// A path as output shows it: relative to the current directory when it lies below it (as
+/// ripgrep and fd print paths), absolute otherwise, so that a script can open it from where it
+/// runs. A record's `#N` suffix is kept.
+pub fn shown(path: &Path) -> String {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok()?.canonicalize().ok());
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        Some(_) => ".".to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// [`shown`] of a stored path (a canonical path, with `#N` for a record of a file).
+pub fn shown_str(path: &str) -> String {
+    if !path.starts_with('/') {
+        return path.to_string();
+    }
+    match path.rsplit_once('#') {
+        Some((file, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{}#{n}", shown(Path::new(file)))
+        }
+        _ => shown(Path::new(path)),
+    }
 }
 
 /// ELOOP ("too many levels of symbolic links"); `ErrorKind::FilesystemLoop` is not stable.
@@ -230,7 +326,13 @@ mod tests {
             std::fs::write(dir.path().join(name), "T\n\nBody.\n").unwrap();
         }
         let mut report = IndexReport::default();
-        let walked = walk(&[dir.path().to_path_buf()], None, &mut report, |_| true);
+        let walked = walk(
+            &[dir.path().to_path_buf()],
+            None,
+            WalkOptions::default(),
+            &mut report,
+            |_| true,
+        );
         let names: Vec<_> = walked
             .files
             .iter()
@@ -243,9 +345,13 @@ mod tests {
     #[test]
     fn a_missing_root_is_a_failure() {
         let mut report = IndexReport::default();
-        walk(&[PathBuf::from("/no/such/dir")], None, &mut report, |_| {
-            true
-        });
+        walk(
+            &[PathBuf::from("/no/such/dir")],
+            None,
+            WalkOptions::default(),
+            &mut report,
+            |_| true,
+        );
         assert_eq!(report.failed, 1);
         assert_eq!(report.problems[0].reason, "no such file or directory");
     }
@@ -261,12 +367,45 @@ mod tests {
         let roots = [dir.path().join("a"), dir.path().join("b")];
         let mut told = Vec::new();
         let mut report = IndexReport::default();
-        let walked = walk(&roots, None, &mut report, |found| {
+        let walked = walk(&roots, None, WalkOptions::default(), &mut report, |found| {
             told.push(found);
             found < 2
         });
         assert_eq!(told, [1, 2]);
         assert_eq!(walked.files.len(), 2);
         assert_eq!(report.files, 2);
+    }
+    #[test]
+    fn ids_are_made_from_the_root_name_and_the_path_below_it() {
+        let root = Path::new("/home/me/corpus");
+        assert_eq!(
+            identity(root, "/home/me/corpus/en/a.txt"),
+            "corpus/en/a.txt"
+        );
+        assert_eq!(identity(Path::new("/x/a.txt"), "/x/a.txt"), "a.txt");
+        assert_eq!(identity(root, "/elsewhere/b.txt"), "/elsewhere/b.txt");
+        assert_eq!(identity(Path::new("/"), "/a.txt"), "/a.txt");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keys_keep_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| key_of(Path::new(std::ffi::OsStr::from_bytes(b)));
+        assert_eq!(name(b"/n/x\xff.txt"), "/n/x\\xFF.txt");
+        assert_ne!(name(b"/n/x\xff.txt"), name(b"/n/x\xfe.txt"));
+        assert_eq!(name("/n/é.txt".as_bytes()), "/n/é.txt");
+    }
+
+    #[test]
+    fn stored_paths_are_shown_relative_below_the_current_directory() {
+        let cwd = std::env::current_dir().unwrap().canonicalize().unwrap();
+        let inside = cwd.join("corpus/a.jsonl");
+        assert_eq!(
+            shown_str(&format!("{}#3", inside.display())),
+            "corpus/a.jsonl#3"
+        );
+        assert_eq!(shown_str("/no/such/place.txt"), "/no/such/place.txt");
+        assert_eq!(shown_str("relative.txt"), "relative.txt");
     }
 }

@@ -25,6 +25,10 @@ const SERIALIZE_ALLOWED: &[(&str, &str)] = &[
         "FieldMap",
         "the field map a root was read with, stored in the commit payload",
     ),
+    (
+        "Failure",
+        "what failed in a file, stored in the commit payload so later runs report it again",
+    ),
     ("Target", "a field map's article field, stored with it"),
 ];
 

@@ -58,6 +58,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (read it with `warta man | man -l -`)
     Man,
+    /// List the folders and files the index tracks, with their articles
+    Roots(RootsArgs),
+    /// Stop tracking folders or files, removing their articles from the index
+    Forget(ForgetArgs),
 }
 
 /// The value of a flag's choices called `name` (as written on the command line, e.g. `date`
@@ -94,6 +98,25 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `warta roots`.
+#[derive(Debug, Args)]
+pub struct RootsArgs {
+    /// Print the roots as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `warta forget`.
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Tracked folders or files, as `warta roots` lists them (or any path to them)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print the roots forgotten as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `warta index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -103,6 +126,9 @@ pub struct IndexArgs {
     /// Start from an empty index
     #[arg(long)]
     pub rebuild: bool,
+    /// Follow symlinks to files and folders outside the paths indexed (passed over otherwise)
+    #[arg(long)]
+    pub follow_outside: bool,
     /// Print the run's report as JSON
     #[arg(long)]
     pub json: bool,

@@ -31,6 +31,7 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     let mut options = IndexOptions::new(ctx.index_dir.clone(), paths);
     options.rebuild = args.rebuild;
+    options.follow_outside = args.follow_outside;
     options.memory_mb = args.memory as usize;
     options.commit_every = args.commit_every;
     if let Some(threads) = args.threads {

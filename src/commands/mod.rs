@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod index;
+pub mod roots;
 pub mod search;
 pub mod ship;
 pub mod show;
@@ -58,6 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Roots(args) => roots::run(&ctx, args),
+        Command::Forget(args) => roots::forget(&ctx, args),
         Command::Serve(args) => crate::serve::run(&ctx, args),
         Command::Completions(args) => ship::completions(args),
         Command::Man => ship::man(),

@@ -27,7 +27,8 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(code);
     }
     let engine = in_index(Engine::open(&ctx.index_dir), "reading", &ctx.index_dir)?;
-    let hits = engine.search(&options)?;
+    let mut hits = engine.search(&options)?;
+    crate::render::show_paths(&mut hits);
     if hits.total == 0 {
         refuse_unknown_language(&engine, &options.filters)?;
     }
@@ -92,6 +93,15 @@ pub fn search_options(args: &SearchArgs) -> Result<SearchOptions, OptionError> {
 /// Whether text output ends with the "1-10 of 42 matches" line: on a terminal, unless `-q`.
 pub fn show_footer(ctx: &Context) -> bool {
     !ctx.quiet && std::io::stdout().is_terminal()
+}
+
+/// Whether the current directory is a checkout of warta: its `Cargo.toml` names the package.
+fn in_warta_checkout() -> bool {
+    std::fs::read_to_string("Cargo.toml").is_ok_and(|text| {
+        text.lines()
+            .map(|l| l.replace(' ', ""))
+            .any(|l| l == "name=\"warta\"")
+    })
 }
 
 /// The format asked for with `--json` or `--format`.
@@ -161,9 +171,15 @@ fn why_no_hits(options: &SearchOptions) -> Option<String> {
     unfiltered.then(|| format!("no word in the index begins with `{prefix}`"))
 }
 
-/// On a fresh checkout, the first search builds the default index from `corpus/`.
+/// On a fresh checkout of warta, the first search builds the default index from its
+/// `corpus/`. Only there: a plain search in any other folder holding a `corpus/` indexes
+/// nothing (only what was asked for is indexed), and says there is no index.
 fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
-    if !ctx.default_index || index_exists(&ctx.index_dir) || !Path::new(DEFAULT_CORPUS).is_dir() {
+    if !ctx.default_index
+        || index_exists(&ctx.index_dir)
+        || !Path::new(DEFAULT_CORPUS).is_dir()
+        || !in_warta_checkout()
+    {
         return Ok(());
     }
     note(format_args!(

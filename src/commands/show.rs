@@ -14,9 +14,10 @@ use crate::render::terminal;
 /// Runs `warta show`.
 pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let engine = in_index(Engine::open(&ctx.index_dir), "reading", &ctx.index_dir)?;
-    let article = engine
+    let mut article = engine
         .get(&args.target)
         .map_err(|err| with_record_hint(&engine, err))?;
+    article.path = warta::walk::shown_str(&article.path);
     let mut out = std::io::stdout().lock();
     if args.json {
         write_line(&mut out, &ArticleJson::new(&article))?;

@@ -12,9 +12,10 @@ use crate::render::print_hits;
 /// Runs `warta similar`.
 pub fn run(ctx: &Context, args: SimilarArgs) -> anyhow::Result<ExitCode> {
     let engine = in_index(Engine::open(&ctx.index_dir), "reading", &ctx.index_dir)?;
-    let hits = engine
+    let mut hits = engine
         .similar(&args.target, args.limit)
         .map_err(|err| with_record_hint(&engine, err))?;
+    crate::render::show_paths(&mut hits);
     print_hits(
         &hits,
         format_of(args.json, args.format),

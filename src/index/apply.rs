@@ -3,12 +3,13 @@
 //! that a run's result does not depend on which thread finished first.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use tantivy::Term;
 
-use super::commit::Committer;
+use super::commit::{Committer, Failure};
 use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
 use super::{Cancel, Progress, Writer};
@@ -16,7 +17,7 @@ use crate::error::Result;
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, ProblemKind};
 use crate::schema::{Fields, FileStamp, StoryStamp};
-use crate::walk::{io_reason, Candidate};
+use crate::walk::{self, io_reason, Candidate};
 
 /// Hands out the planned files to the workers in walk order, one at a time, until every file
 /// is taken or the run is cancelled.
@@ -85,7 +86,9 @@ impl Applier<'_> {
                 scope.spawn(move || {
                     while let Some(n) = queue.take() {
                         let candidate = &plan.work[n].candidate;
-                        let parsed = read_and_parse(candidate, &plan.maps[candidate.root], limits);
+                        let root = &plan.roots[candidate.root];
+                        let map = &plan.maps[candidate.root];
+                        let parsed = read_and_parse(candidate, root, map, limits);
                         if tx.send((n, parsed)).is_err() {
                             break;
                         }
@@ -109,12 +112,47 @@ impl Applier<'_> {
     /// Applies one file, tells the progress of it, and commits if a commit is due.
     fn apply_reported(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
         let problems_before = self.report.problems.len();
+        let hash = parsed.hash;
         self.apply(job, parsed)?;
+        self.remember_failures(job, hash, problems_before);
         for problem in &self.report.problems[problems_before..] {
             self.progress.problem(problem);
         }
         self.progress.advance(job.candidate.size);
         self.committer.commit_if_due(self.writer)
+    }
+
+    /// Remembers what failed in one file read (the problems from `first` on), so that later
+    /// runs report it again until the file changes; marks the failures an earlier run reported
+    /// on the same content as repeats.
+    fn remember_failures(&mut self, job: &Job, hash: u64, first: usize) {
+        let problems = &self.report.problems[first..];
+        if !problems.iter().any(|p| p.kind == ProblemKind::Failed) {
+            return;
+        }
+        let display = job.candidate.display();
+        let mut failed = Vec::new();
+        for problem in &mut self.report.problems[first..] {
+            if problem.kind != ProblemKind::Failed {
+                continue;
+            }
+            let suffix = problem
+                .path
+                .strip_prefix(&display)
+                .unwrap_or("")
+                .to_string();
+            let entry = (suffix, problem.reason.clone());
+            problem.repeat = job
+                .failed_before
+                .as_ref()
+                .is_some_and(|f| f.hash == hash && f.failed.contains(&entry));
+            failed.push(entry);
+        }
+        self.committer.remember(Failure {
+            key: job.candidate.key.clone(),
+            hash,
+            failed,
+        });
     }
 
     /// Replaces what the index held for one file with its articles as parsed.
@@ -124,7 +162,9 @@ impl Applier<'_> {
             hash,
             simhashes,
         } = parsed;
-        let Job { candidate, before } = job;
+        let Job {
+            candidate, before, ..
+        } = job;
         let file_term = Term::from_field_text(self.fields.file, &candidate.key);
         let ingested = match result {
             Ok(ingested) => ingested,
@@ -214,7 +254,12 @@ struct Parsed {
 
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
 /// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap, limits: &ingest::Limits) -> Parsed {
+fn read_and_parse(
+    candidate: &Candidate,
+    root: &Path,
+    map: &FieldMap,
+    limits: &ingest::Limits,
+) -> Parsed {
     let read = match ingest::read_file(&candidate.path, candidate.kind, limits) {
         Ok(b) => b,
         Err(err) => {
@@ -229,9 +274,10 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap, limits: &ingest::Limits
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
+    // Stored under its canonical path; named in ids by its path below its root.
     let mut result = ingest::parse_read(
-        &candidate.display(),
         &candidate.key,
+        &walk::identity(root, &candidate.key),
         candidate.kind,
         &read,
         map,

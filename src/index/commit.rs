@@ -23,6 +23,21 @@ pub(super) struct Payload {
     /// The field map each root was read with, where it was not the default.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<(PathBuf, FieldMap)>,
+    /// Files that failed (wholly or in some records), so that later runs report them again
+    /// until they change: a file whose other records were indexed is skipped as unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+}
+
+/// What failed in one file, as of the content it had.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Failure {
+    /// The file's key (canonical path).
+    pub key: String,
+    /// Hash of the content that failed.
+    pub hash: u64,
+    /// Each failure: what follows the file's path (`#N` for a record, else nothing), and why.
+    pub failed: Vec<(String, String)>,
 }
 
 impl Payload {
@@ -68,8 +83,8 @@ impl Payload {
 /// Commits a run's work with its payload: whenever `every` has passed since the last commit
 /// (so that a crash loses at most that much work), and once at the end.
 pub(super) struct Committer {
-    /// The payload, serialized once for every commit of the run.
-    payload: String,
+    /// The payload, serialized at each commit (the failures met grow it during the run).
+    payload: Payload,
     every: Duration,
     last: Instant,
 }
@@ -78,11 +93,18 @@ impl Committer {
     /// A committer that records `payload`; fails before anything is committed if the payload
     /// cannot be serialized.
     pub fn new(payload: &Payload, every: Duration) -> Result<Committer> {
+        payload.to_json()?;
         Ok(Committer {
-            payload: payload.to_json()?,
+            payload: payload.clone(),
             every,
             last: Instant::now(),
         })
+    }
+
+    /// Remembers the failures of a file read in this run (the plan kept none of the file's
+    /// earlier ones in the payload, and a run reads each file once).
+    pub fn remember(&mut self, failure: Failure) {
+        self.payload.failures.push(failure);
     }
 
     /// Commits if the last commit is at least `every` old.
@@ -95,8 +117,9 @@ impl Committer {
 
     /// Commits everything added and deleted so far.
     pub fn commit(&mut self, writer: &mut Writer) -> Result<()> {
+        let payload = self.payload.to_json()?;
         let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&self.payload);
+        prepared.set_payload(&payload);
         prepared.commit()?;
         self.last = Instant::now();
         Ok(())

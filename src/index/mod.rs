@@ -16,7 +16,7 @@ use tantivy::{Index, IndexWriter};
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, FieldMap};
-use crate::report::{IndexReport, Problem};
+use crate::report::{IndexReport, Problem, ProblemKind};
 use crate::schema::{self, ArticleDocument, Fields};
 use crate::walk;
 
@@ -24,12 +24,14 @@ mod apply;
 mod commit;
 mod merge;
 mod plan;
+mod roots;
 pub mod story;
 mod trim;
 
 use apply::Applier;
 use commit::{Committer, Payload};
 use plan::Plan;
+pub use roots::{forget, roots, Root};
 use story::Stories;
 use trim::{TrimmedDirectory, Trimmer};
 
@@ -50,6 +52,8 @@ pub struct IndexOptions {
     pub paths: Vec<PathBuf>,
     /// Start from an empty index.
     pub rebuild: bool,
+    /// Follow symlinks to files and folders outside the root they were found under.
+    pub follow_outside: bool,
     /// Threads for parsing and for tantivy's writer.
     pub threads: usize,
     /// The writer's memory budget, in MiB.
@@ -75,6 +79,7 @@ impl IndexOptions {
             index_dir,
             paths,
             rebuild: false,
+            follow_outside: false,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs(30),
@@ -148,13 +153,37 @@ pub fn run_index(
         &options.paths
     };
 
+    // Remembered roots that are gone from disk are not walked: their articles leave the index
+    // and they are no longer tracked (a root moved with `mv` is one of them).
+    // A rebuild remembers nothing of earlier runs, but is given their roots when given no
+    // paths: those gone are passed over all the same.
+    let tracked = if options.rebuild {
+        Payload::read(&index).map(|p| p.roots).unwrap_or_default()
+    } else {
+        old.roots.clone()
+    };
+    let gone: Vec<PathBuf> = tracked.into_iter().filter(|r| is_gone(r)).collect();
+    let paths: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| !gone.contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())))
+        .cloned()
+        .collect();
     let mut report = IndexReport::default();
-    let walked = walk::walk(paths, Some(&options.index_dir), &mut report, |found| {
-        if found % 1024 == 0 {
-            progress.walking(found as u64);
-        }
-        !cancel.requested()
-    });
+    let walk_options = walk::WalkOptions {
+        follow_outside: options.follow_outside,
+    };
+    let walked = walk::walk(
+        &paths,
+        Some(&options.index_dir),
+        walk_options,
+        &mut report,
+        |found| {
+            if found % 1024 == 0 {
+                progress.walking(found as u64);
+            }
+            !cancel.requested()
+        },
+    );
     if cancel.requested() {
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
@@ -171,8 +200,32 @@ pub fn run_index(
     } else {
         plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
     };
-    let plan = Plan::new(options, &old, walked, held);
+    let plan = Plan::new(options, &old, walked, held, &gone);
     report.unchanged += plan.unchanged;
+    for (root, articles) in &plan.gone {
+        let shown = walk::shown(root);
+        let removed = match articles {
+            0 => String::new(),
+            n => format!("its {} removed and ", articles_count(*n)),
+        };
+        let reason = format!(
+            "no longer exists: {removed}it is no longer tracked; \
+             `warta index {shown}` tracks it again if it comes back"
+        );
+        report.problem(shown, ProblemKind::Warning, reason);
+        progress.problem(report.problems.last().expect("just recorded"));
+    }
+    for failure in &plan.replay {
+        let path = walk::shown_str(&failure.key);
+        for (suffix, reason) in &failure.failed {
+            report.repeated(
+                format!("{path}{suffix}"),
+                ProblemKind::Failed,
+                reason.clone(),
+            );
+            progress.problem(report.problems.last().expect("just recorded"));
+        }
+    }
     let mut committer = Committer::new(&plan.payload, options.commit_every)?;
     if plan.bulk {
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
@@ -187,6 +240,7 @@ pub fn run_index(
         progress,
         committer: &mut committer,
     };
+    applier.remove_vanished(&plan.gone_files);
     applier.apply_all(&plan, &options.limits, threads, cancel)?;
     let interrupted = cancel.requested();
     if !interrupted {
@@ -204,6 +258,25 @@ pub fn run_index(
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
+}
+
+/// Whether a remembered root is gone from disk (not merely unreadable).
+fn is_gone(root: &Path) -> bool {
+    std::fs::symlink_metadata(root).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// "1 article", "1,234 articles".
+pub fn articles_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let noun = if n == 1 { "article" } else { "articles" };
+    format!("{grouped} {noun}")
 }
 
 /// A writer on `index` with `threads` indexing threads sharing `memory_mb`.

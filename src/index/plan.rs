@@ -3,11 +3,11 @@
 //! to skip, which vanished, what the run's commits record, and whether the run is bulk.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::Searcher;
 
-use super::commit::Payload;
+use super::commit::{Failure, Payload};
 use super::story::Stories;
 use super::IndexOptions;
 use crate::error::Result;
@@ -35,6 +35,8 @@ pub(super) struct Job {
     pub candidate: Candidate,
     /// What the index held for it, whose articles the run replaces.
     pub before: Option<Held>,
+    /// What failed in it on an earlier run, to tell a repeat from a new failure.
+    pub failed_before: Option<Failure>,
 }
 
 /// A file the index holds that the walk no longer finds under a root it walked.
@@ -54,12 +56,23 @@ pub(super) struct Plan {
     pub payload: Payload,
     /// The field map each walked root is read with, by [`Candidate::root`].
     pub maps: Vec<FieldMap>,
+    /// The walked roots (canonical), by [`Candidate::root`]: ids are made from a file's path
+    /// below its root.
+    pub roots: Vec<PathBuf>,
     /// Files to read, in walk order.
     pub work: Vec<Job>,
+    /// What failed in files skipped as unchanged: reported again, as repeats.
+    pub replay: Vec<Failure>,
     /// Articles of files skipped because their size and mtime match what the index holds.
     pub unchanged: u64,
     /// Files whose articles leave the index (unless the run is cancelled).
     pub vanished: Vec<Vanished>,
+    /// Remembered roots that no longer exist, each with the articles it held: no longer
+    /// tracked, and their files' articles (in `gone_files`) leave the index even if the run is
+    /// cancelled, since the payload no longer names them.
+    pub gone: Vec<(PathBuf, u64)>,
+    /// The files held under the roots in `gone`.
+    pub gone_files: Vec<Vanished>,
     /// Whether the run is bulk: a first build, `--rebuild`, or at least as many files to read
     /// as the index held. A bulk run merges all its segments at the end (`merge`), and none
     /// meanwhile: that would only merge those bytes twice, and leave segments too large to
@@ -75,6 +88,7 @@ impl Plan {
         old: &Payload,
         walked: Walked,
         held: HashMap<String, Held>,
+        gone: &[PathBuf],
     ) -> Plan {
         let (old, mut held) = if options.rebuild {
             (&Payload::new(), HashMap::new())
@@ -82,7 +96,26 @@ impl Plan {
             (old, held)
         };
         let held_files = held.len();
-        let payload = remember(old, &walked.roots, &options.fields);
+        let mut payload = remember(old, &walked.roots, &options.fields);
+        payload.roots.retain(|r| !gone.contains(r));
+        payload.fields.retain(|(r, _)| !gone.contains(r));
+        let mut gone: Vec<(PathBuf, u64)> = gone.iter().map(|r| (r.clone(), 0)).collect();
+        let mut gone_files = Vec::new();
+        if !gone.is_empty() {
+            held.retain(|key, h| {
+                let Some(root) = gone.iter_mut().find(|(r, _)| Path::new(key).starts_with(r))
+                else {
+                    return true;
+                };
+                root.1 += h.articles;
+                gone_files.push(Vanished {
+                    key: key.clone(),
+                    articles: h.articles,
+                });
+                false
+            });
+            gone_files.sort_by(|a, b| a.key.cmp(&b.key));
+        }
         // The field map each root is read with: the one given now, else the one it was read
         // with. Files under a root whose map changed are read again, whatever their mtime.
         let maps: Vec<FieldMap> = walked
@@ -99,26 +132,65 @@ impl Plan {
 
         let mut work = Vec::new();
         let mut unchanged = 0;
+        let roots = walked.roots;
+        // Failures of files not walked now are remembered as they were; those of files walked
+        // are replayed (unchanged) or found again (read).
+        let mut failed_before: HashMap<String, Failure> = HashMap::new();
+        for failure in &old.failures {
+            let file = Path::new(&failure.key);
+            if roots.iter().any(|r| file.starts_with(r)) {
+                failed_before.insert(failure.key.clone(), failure.clone());
+            } else if !gone.iter().any(|(r, _)| file.starts_with(r)) {
+                payload.failures.push(failure.clone());
+            }
+        }
+        let mut replay = Vec::new();
         for candidate in walked.files {
             let before = held.remove(&candidate.key);
+            let failed = failed_before.remove(&candidate.key);
             if let Some(b) = before {
                 if b.mtime == candidate.mtime
                     && b.size == candidate.size
                     && !map_changed[candidate.root]
                 {
                     unchanged += b.articles;
+                    if let Some(failure) = failed {
+                        payload.failures.push(failure.clone());
+                        replay.push(failure);
+                    }
                     continue;
                 }
             }
-            work.push(Job { candidate, before });
+            work.push(Job {
+                candidate,
+                before,
+                failed_before: failed,
+            });
         }
         // Files in the order of their roots' paths, not of the paths as given, so that which of
         // two copies is met first (and gives the story its id) does not depend on that order.
-        work.sort_by(|a, b| walked.roots[a.candidate.root].cmp(&walked.roots[b.candidate.root]));
-        // What is left was not walked: gone, if it was under a root walked now.
+        work.sort_by(|a, b| roots[a.candidate.root].cmp(&roots[b.candidate.root]));
+        // What is left was not walked: gone, if it was under a root walked now, unless it is
+        // under a folder that could not be read (kept, as an unreadable file is).
+        let unreadable = &walked.unreadable;
+        held.retain(|key, h| {
+            let kept = unreadable.iter().any(|d| Path::new(key).starts_with(d));
+            if kept {
+                unchanged += h.articles;
+            }
+            !kept
+        });
+        // A file under no tracked root came from a link followed to outside one: gone too when
+        // every tracked root was walked and none reached it.
+        let all_walked = payload.roots.iter().all(|r| roots.contains(r));
+        let vanishes = |key: &str| {
+            let file = Path::new(key);
+            roots.iter().any(|r| file.starts_with(r))
+                || (all_walked && !payload.roots.iter().any(|r| file.starts_with(r)))
+        };
         let mut vanished: Vec<Vanished> = held
             .into_iter()
-            .filter(|(key, _)| walked.roots.iter().any(|r| Path::new(key).starts_with(r)))
+            .filter(|(key, _)| vanishes(key))
             .map(|(key, held)| Vanished {
                 key,
                 articles: held.articles,
@@ -129,9 +201,13 @@ impl Plan {
         Plan {
             payload,
             maps,
+            roots,
             work,
+            replay,
             unchanged,
             vanished,
+            gone,
+            gone_files,
             bulk,
         }
     }
@@ -225,8 +301,6 @@ pub(super) fn load_held(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
     use crate::ingest::kind_of;
 
@@ -247,7 +321,11 @@ mod tests {
                     .unwrap(),
             })
             .collect();
-        Walked { files, roots }
+        Walked {
+            files,
+            roots,
+            unreadable: Vec::new(),
+        }
     }
 
     /// An index holding `files` (path, mtime, size, articles).
@@ -304,7 +382,7 @@ mod tests {
     #[test]
     fn a_first_build_reads_everything_and_is_bulk() {
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let plan = Plan::new(&options(), &Payload::default(), walked, HashMap::new());
+        let plan = Plan::new(&options(), &Payload::default(), walked, HashMap::new(), &[]);
         // Read in the order of the roots' paths, not of the paths as given.
         assert_eq!(keys(&plan), ["/feeds/x.csv", "/news/a.txt"]);
         assert!(plan.work.iter().all(|j| j.before.is_none()));
@@ -325,7 +403,7 @@ mod tests {
             ("/news/c.txt", 1, 10),
             ("/news/d.txt", 5, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/d.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert_eq!(plan.unchanged, 6);
@@ -341,7 +419,7 @@ mod tests {
             ("/news/b.txt", 1, 12),
             ("/news/c.txt", 1, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/a.txt", "/news/b.txt"]);
         let before = plan.work[0].before.unwrap();
         assert_eq!((before.mtime, before.articles), (1, 2));
@@ -358,7 +436,7 @@ mod tests {
             roots: vec![PathBuf::from("/news")],
             ..walked
         };
-        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index);
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index, &[]);
         assert!(plan.work.is_empty());
         assert_eq!(plan.unchanged, 4);
         let gone = Vanished {
@@ -378,7 +456,7 @@ mod tests {
             ("/news/b.txt", 1, 10),
             ("/news/z.txt", 1, 10),
         ]);
-        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files());
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/z.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert_eq!(plan.unchanged, 4);
@@ -396,7 +474,7 @@ mod tests {
         let mut given = options();
         given.fields = columns(&["title", "body"]);
         let before = old(&["/news", "/feeds"]);
-        let plan = Plan::new(&given, &before, walked, index.clone());
+        let plan = Plan::new(&given, &before, walked, index.clone(), &[]);
         // Both walked roots take the map given, so both are read again, unchanged on disk.
         assert_eq!(keys(&plan), ["/feeds/x.csv", "/news/a.txt"]);
         assert_eq!(plan.maps, [given.fields.clone(), given.fields.clone()]);
@@ -405,7 +483,7 @@ mod tests {
 
         // The next run without a map reads each root with the one remembered: nothing to read.
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let again = Plan::new(&options(), &plan.payload, walked, index.clone());
+        let again = Plan::new(&options(), &plan.payload, walked, index.clone(), &[]);
         assert!(again.work.is_empty());
         assert_eq!(again.maps, [given.fields.clone(), given.fields.clone()]);
         assert_eq!(again.payload, plan.payload);
@@ -414,7 +492,7 @@ mod tests {
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
         let mut other = options();
         other.fields = columns(&["title", "lede", "body"]);
-        let changed = Plan::new(&other, &plan.payload, walked, index);
+        let changed = Plan::new(&other, &plan.payload, walked, index, &[]);
         assert_eq!(changed.work.len(), 2);
         assert_eq!(changed.payload.fields_of(Path::new("/news")), other.fields);
     }
@@ -427,7 +505,7 @@ mod tests {
         };
         let index = held(&[("/feeds/x.csv", 1, 20, 5)]);
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
-        let plan = Plan::new(&options(), &before, walked, index);
+        let plan = Plan::new(&options(), &before, walked, index, &[]);
         assert_eq!(keys(&plan), ["/news/a.txt"]);
         assert_eq!(
             plan.maps,
@@ -445,7 +523,13 @@ mod tests {
                 .enumerate()
                 .map(|(i, key)| (*key, if i < n { 9 } else { 1 }, 10))
                 .collect();
-            Plan::new(&options(), &old(&["/news"]), walk(&files), three_files())
+            Plan::new(
+                &options(),
+                &old(&["/news"]),
+                walk(&files),
+                three_files(),
+                &[],
+            )
         };
         assert!(!touched(2).bulk);
         assert!(touched(3).bulk, "every file touched, even if none changed");
@@ -457,7 +541,7 @@ mod tests {
             ("/news/d.txt", 1, 10),
             ("/news/e.txt", 1, 10),
         ]);
-        assert!(Plan::new(&options(), &old(&["/news"]), walked, three_files()).bulk);
+        assert!(Plan::new(&options(), &old(&["/news"]), walked, three_files(), &[]).bulk);
     }
 
     #[test]
@@ -473,7 +557,7 @@ mod tests {
             roots: vec![PathBuf::from("/news")],
             ..walked
         };
-        let plan = Plan::new(&rebuild, &before, walked, three_files());
+        let plan = Plan::new(&rebuild, &before, walked, three_files(), &[]);
         assert_eq!(keys(&plan), ["/news/a.txt"]);
         assert_eq!(plan.work[0].before, None);
         assert!(
@@ -482,5 +566,117 @@ mod tests {
         );
         assert!(plan.bulk);
         assert_eq!(plan.payload, old(&["/news"]));
+    }
+    #[test]
+    fn a_gone_root_is_forgotten_and_its_files_leave_even_if_cancelled() {
+        let mut index = three_files();
+        index.extend(held(&[
+            ("/feeds/x.csv", 1, 20, 5),
+            ("/feeds/y.csv", 1, 20, 1),
+        ]));
+        let walked = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..walked
+        };
+        let gone = [PathBuf::from("/feeds")];
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, index, &gone);
+        assert_eq!(plan.gone, [(PathBuf::from("/feeds"), 6)]);
+        let keys: Vec<&str> = plan.gone_files.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["/feeds/x.csv", "/feeds/y.csv"]);
+        assert!(plan.vanished.is_empty());
+        assert_eq!(plan.payload.roots, old(&["/news"]).roots);
+        assert_eq!(plan.unchanged, 6);
+    }
+
+    #[test]
+    fn files_under_an_unreadable_folder_are_kept() {
+        let walked = walk(&[("/news/a.txt", 1, 10)]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            unreadable: vec!["/news/b.txt".into(), "/news/sub".into()],
+            ..walked
+        };
+        let mut index = three_files();
+        index.extend(held(&[("/news/sub/d.txt", 1, 10, 3)]));
+        let plan = Plan::new(&options(), &old(&["/news"]), walked, index, &[]);
+        let gone = Vanished {
+            key: "/news/c.txt".into(),
+            articles: 2,
+        };
+        assert_eq!(plan.vanished, [gone]);
+        assert_eq!(plan.unchanged, 2 + 2 + 3);
+    }
+
+    #[test]
+    fn failures_of_unchanged_files_are_replayed_and_of_read_files_looked_up() {
+        let failure = |key: &str| Failure {
+            key: key.into(),
+            hash: 7,
+            failed: vec![("#2".into(), "invalid JSON".into())],
+        };
+        let before = Payload {
+            failures: vec![
+                failure("/news/a.txt"),
+                failure("/news/b.txt"),
+                failure("/news/gone.txt"),
+                failure("/elsewhere/z.txt"),
+            ],
+            ..old(&["/news"])
+        };
+        let walked = walk(&[("/news/a.txt", 1, 10), ("/news/b.txt", 2, 10)]);
+        let walked = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..walked
+        };
+        let plan = Plan::new(&options(), &before, walked, three_files(), &[]);
+        assert_eq!(plan.replay, [failure("/news/a.txt")]);
+        assert_eq!(plan.work[0].failed_before, Some(failure("/news/b.txt")));
+        // Kept: the one replayed and the one not walked; the read file's is found again.
+        let kept: Vec<&str> = plan
+            .payload
+            .failures
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(kept, ["/elsewhere/z.txt", "/news/a.txt"]);
+    }
+    #[test]
+    fn a_file_under_no_root_leaves_only_when_every_root_was_walked() {
+        let mut index = three_files();
+        index.extend(held(&[("/outside/o.txt", 1, 10, 1)]));
+        let all = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let plan = Plan::new(
+            &options(),
+            &old(&["/news", "/feeds"]),
+            all,
+            index.clone(),
+            &[],
+        );
+        assert_eq!(plan.vanished.len(), 1);
+        assert_eq!(plan.vanished[0].key, "/outside/o.txt");
+
+        let some = walk(&[
+            ("/news/a.txt", 1, 10),
+            ("/news/b.txt", 1, 10),
+            ("/news/c.txt", 1, 10),
+        ]);
+        let some = Walked {
+            roots: vec![PathBuf::from("/news")],
+            ..some
+        };
+        let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), some, index, &[]);
+        assert!(
+            plan.vanished.is_empty(),
+            "a link under /feeds, not walked now, may lead to it"
+        );
     }
 }

@@ -202,6 +202,9 @@ pub struct ProblemJson<'a> {
     path: &'a str,
     kind: &'static str,
     reason: &'a str,
+    /// Present (true) when an earlier run reported the same problem on the same content.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    repeat: bool,
 }
 
 impl<'a> ProblemJson<'a> {
@@ -215,6 +218,7 @@ impl<'a> ProblemJson<'a> {
                 ProblemKind::Failed => "failed",
             },
             reason: &p.reason,
+            repeat: p.repeat,
         }
     }
 }
@@ -310,5 +314,34 @@ mod tests {
         let json = serde_json::to_value(ArticleJson::new(&a)).unwrap();
         assert_eq!(json["published"], "2025-08-29");
         assert!(json["url"].is_null());
+    }
+}
+
+/// `roots --json` (the roots tracked) and `forget --json` (the roots forgotten).
+#[derive(Serialize)]
+pub struct RootsJson {
+    roots: Vec<RootJson>,
+}
+
+/// One root and the articles it holds (or held, for `forget`).
+#[derive(Serialize)]
+pub struct RootJson {
+    /// The root's canonical absolute path.
+    path: String,
+    articles: u64,
+}
+
+impl RootsJson {
+    /// The JSON form of a list of roots.
+    pub fn new(roots: &[warta::index::Root]) -> Self {
+        RootsJson {
+            roots: roots
+                .iter()
+                .map(|r| RootJson {
+                    path: r.path.to_string_lossy().into_owned(),
+                    articles: r.articles,
+                })
+                .collect(),
+        }
     }
 }

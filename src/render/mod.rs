@@ -12,6 +12,14 @@ pub mod terminal;
 pub use hits::{print_count, print_hits, Format};
 pub use sanitize::{escape, sanitize};
 
+/// Each hit's path as output shows paths: relative to the current directory when below it,
+/// absolute otherwise (the index stores canonical paths), so a script can open it from here.
+pub fn show_paths(hits: &mut warta::search::Hits) {
+    for hit in &mut hits.hits {
+        hit.path = warta::walk::shown_str(&hit.path);
+    }
+}
+
 use std::borrow::Cow;
 
 /// How to draw output for a person.

@@ -335,7 +335,7 @@ impl Engine {
                 Some(n) => format!("{key}#{n}"),
                 None => key.into_owned(),
             };
-            if let Some(a) = by(self.inner.fields.id, &crate::common::article_id(&key))? {
+            if let Some(a) = by(self.inner.fields.path, &key)? {
                 return Ok(a);
             }
         }

@@ -95,4 +95,7 @@ pub struct ProblemJson {
     pub path: String,
     pub kind: String,
     pub reason: String,
+    /// Present, and true, when an earlier run reported it on the same content.
+    #[serde(default)]
+    pub repeat: bool,
 }

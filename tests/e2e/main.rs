@@ -17,6 +17,7 @@ mod json;
 mod messages;
 mod notices;
 mod output;
+mod paths;
 mod query;
 mod readme;
 mod scale;

@@ -37,10 +37,12 @@ impl Sandbox {
         }
     }
 
-    /// A sandbox holding a copy of the shipped `corpus/`, as a fresh checkout has it.
+    /// A sandbox holding a copy of the shipped `corpus/` and `Cargo.toml`, as a fresh checkout
+    /// has them.
     pub fn with_corpus() -> Sandbox {
         let sandbox = Sandbox::empty();
         copy_dir(&root().join("corpus"), &sandbox.path().join("corpus"));
+        std::fs::copy(root().join("Cargo.toml"), sandbox.path().join("Cargo.toml")).unwrap();
         sandbox
     }
 
