@@ -226,10 +226,21 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Trimmer)>
     let directory = TrimmedDirectory::open(dir)?;
     let trimmer = directory.trimmer();
     let (index, fields) = if !schema::index_exists(dir) {
+        // Segments without a meta.json: nothing says which of them were the index, and a new
+        // index's first commit would garbage-collect them all. Only a rebuild may delete them.
+        if schema::damage::holds_segment_files(dir) {
+            if !rebuild {
+                return Err(Error::Damaged {
+                    dir: dir.to_path_buf(),
+                    file: "meta.json".to_string(),
+                });
+            }
+            remove_index_files(dir)?;
+        }
         schema::create_index_in(dir, directory)?
     } else {
         match schema::open_index_in(dir, directory.clone()) {
-            Err(Error::SchemaMismatch(_)) if rebuild => {
+            Err(Error::SchemaMismatch(_) | Error::Damaged { .. }) if rebuild => {
                 remove_index_files(dir)?;
                 schema::create_index_in(dir, directory)?
             }

@@ -3,6 +3,8 @@
 //! that touches tantivy.
 
 pub mod analysis;
+pub mod damage;
+mod read_only;
 mod version;
 
 use std::path::Path;
@@ -211,25 +213,58 @@ pub fn index_exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens the index in `dir`, checking that warta built it with this schema.
+/// Opens the index in `dir` for reading, checking that warta built it with this schema and
+/// that its files are intact. It writes nothing and takes no lock, so a read-only copy opens.
 pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     if !index_exists(dir) {
+        if damage::holds_segment_files(dir) {
+            return Err(Error::Damaged {
+                dir: dir.to_path_buf(),
+                file: "meta.json".to_string(),
+            });
+        }
         return Err(Error::IndexNotFound(dir.to_path_buf()));
     }
-    open_index_in(dir, open_directory(dir)?)
+    // A writer that commits while the index is opened may delete the files of the commit being
+    // opened (no lock keeps it from it, see `read_only`): they then seem missing, and the open
+    // is tried again at the new commit.
+    let mut tries = 3;
+    loop {
+        let before = std::fs::read(dir.join("meta.json"))?;
+        let directory = read_only::ReadOnlyDirectory::open(dir).map_err(Error::from)?;
+        let opened = open_index_in(dir, directory);
+        let moved = || std::fs::read(dir.join("meta.json")).is_ok_and(|after| after != before);
+        match opened {
+            Err(Error::Damaged { .. }) if tries > 1 && moved() => tries -= 1,
+            other => return other,
+        }
+    }
 }
 
 /// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
-/// `dir`, checking that warta built it with this schema.
+/// `dir`, checking that warta built it with this schema and that its files are intact.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
     version::check_version(&directory, dir)?;
-    let index = Index::open(directory)?;
+    let index = Index::open(directory).map_err(|e| name_damage(e.into(), dir))?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
+    damage::verify(&index, dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
+}
+
+/// `err` as the damage of the index in `dir` when it is tantivy's word for one (a file gone,
+/// data that does not decode), else as it is.
+pub fn name_damage(err: Error, dir: &Path) -> Error {
+    match err {
+        Error::Engine(inner) => match inner.downcast::<tantivy::TantivyError>() {
+            Ok(tantivy) => damage::as_damage(&tantivy, dir).unwrap_or(Error::Engine(tantivy)),
+            Err(other) => Error::Engine(other),
+        },
+        other => other,
+    }
 }
 
 /// tantivy's own directory of index files in `dir`.
