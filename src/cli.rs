@@ -50,6 +50,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write every stored article as JSON lines, in id order (resumable)
     Export(ExportArgs),
+    /// Read every file of the index and say whether it is intact (exit 2 when damaged)
+    Check(CheckArgs),
 }
 
 /// `warta index`.
@@ -266,6 +268,14 @@ pub struct StatsArgs {
     /// Only count articles by source, language or year
     #[arg(long, value_enum, value_name = "FACET")]
     pub by: Option<FacetArg>,
+}
+
+/// `warta check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `warta export`.

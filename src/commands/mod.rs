@@ -1,6 +1,7 @@
 //! One file per command: each turns its clap arguments into library options, calls the
 //! library, and hands the result to `render`.
 
+pub mod check;
 pub mod export;
 pub mod index;
 pub mod search;
@@ -56,5 +57,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
     }
 }

@@ -156,6 +156,7 @@ pub fn run_index(
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
         report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        schema::apply_umask(&options.index_dir)?;
         return Ok(report);
     }
     for problem in &report.problems {
@@ -200,6 +201,7 @@ pub fn run_index(
         merge::merge_after_bulk(&index, &options.index_dir, threads, options.release_memory);
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    schema::apply_umask(&options.index_dir)?;
     Ok(report)
 }
 

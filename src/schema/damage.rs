@@ -115,6 +115,54 @@ fn corrupted_file(corruption: &tantivy::error::DataCorruption) -> String {
         )
 }
 
+/// What `warta check` reports of an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// The files found missing or damaged (empty when the index is intact).
+    pub damaged: Vec<String>,
+    /// Articles in the index, when its meta.json can be read.
+    pub articles: Option<u64>,
+    /// Segments of its last commit, when its meta.json can be read.
+    pub segments: Option<usize>,
+    /// The schema version its last commit names, if it names one.
+    pub schema_version: Option<u64>,
+}
+
+/// Reads every file of the index in `dir` and reports its state; writes nothing. An index
+/// built by another version of warta is still checked (its files carry the same checksums).
+pub fn inspect(dir: &Path) -> Result<Health> {
+    let mut health = Health {
+        damaged: Vec::new(),
+        articles: None,
+        segments: None,
+        schema_version: None,
+    };
+    if !super::index_exists(dir) {
+        if holds_segment_files(dir) {
+            health.damaged.push("meta.json".to_string());
+            return Ok(health);
+        }
+        return Err(Error::IndexNotFound(dir.to_path_buf()));
+    }
+    let directory = super::read_only::ReadOnlyDirectory::open(dir).map_err(Error::from)?;
+    health.schema_version = super::version::read_version(&directory);
+    let index = match Index::open(directory) {
+        Ok(index) => index,
+        Err(err) => match as_damage(&err, dir) {
+            Some(Error::Damaged { file, .. }) => {
+                health.damaged.push(file);
+                return Ok(health);
+            }
+            _ => return Err(err.into()),
+        },
+    };
+    let metas = index.load_metas()?;
+    health.segments = Some(metas.segments.len());
+    health.articles = Some(metas.segments.iter().map(|s| u64::from(s.num_docs())).sum());
+    health.damaged = damaged_files(&index)?;
+    Ok(health)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 pub mod analysis;
 pub mod damage;
 mod read_only;
-mod version;
+pub(crate) mod version;
 
 use std::path::Path;
 
@@ -253,6 +253,42 @@ pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fi
     damage::verify(&index, dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
+}
+
+/// Gives the files tantivy writes whole (meta.json, .managed.json) the mode any file the user
+/// creates gets: tantivy writes them through a temporary file, made 0600, and renames it, so
+/// another user (or a search as a service user) could not read an index it could otherwise.
+pub fn apply_umask(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = 0o666 & !umask();
+        for name in ["meta.json", ".managed.json"] {
+            let path = dir.join(name);
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.permissions().mode() & 0o777 != mode => {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+                }
+                Ok(_) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The process's umask, as Linux reports it in /proc/self/status (reading it with umask(2)
+/// would change it for a moment, for every thread); 022 where it cannot be read.
+#[cfg(unix)]
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+            u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+        })
+        .unwrap_or(0o022)
 }
 
 /// `err` as the damage of the index in `dir` when it is tantivy's word for one (a file gone,
