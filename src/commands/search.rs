@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use warta::index::IndexOptions;
 use warta::ingest::date::parse_date;
 use warta::query::Filters;
+use warta::schema::damage::holds_segment_files;
 use warta::schema::index_exists;
 use warta::search::{Engine, SearchOptions, SortBy};
 
@@ -87,7 +88,11 @@ fn date_arg(flag: &str, text: &str) -> anyhow::Result<i64> {
 
 /// On a fresh checkout, the first search builds the default index from `corpus/`.
 fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
-    if !ctx.default_index || index_exists(&ctx.index_dir) || !Path::new(DEFAULT_CORPUS).is_dir() {
+    if !ctx.default_index
+        || index_exists(&ctx.index_dir)
+        || holds_segment_files(&ctx.index_dir)
+        || !Path::new(DEFAULT_CORPUS).is_dir()
+    {
         return Ok(());
     }
     note(format_args!(
