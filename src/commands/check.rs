@@ -23,7 +23,11 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         let number = |n: Option<u64>| n.map_or_else(|| "unknown".to_string(), |n| n.to_string());
         writeln!(out, "articles: {}", number(health.articles))?;
-        writeln!(out, "segments: {}", number(health.segments.map(|n| n as u64)))?;
+        writeln!(
+            out,
+            "segments: {}",
+            number(health.segments.map(|n| n as u64))
+        )?;
         writeln!(out, "schema version: {}", number(health.schema_version))?;
     }
     out.flush()?;

@@ -200,6 +200,7 @@ pub fn run_index(
     if bulk && !interrupted {
         merge::merge_after_bulk(&index, &options.index_dir, threads, options.release_memory);
     }
+    schema::damage::record_verified(&index, &options.index_dir)?;
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     schema::apply_umask(&options.index_dir)?;
     Ok(report)

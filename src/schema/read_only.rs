@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
-    WritePtr,
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
 
 /// An `MmapDirectory` that refuses every write and takes no locks.
@@ -32,7 +31,10 @@ impl ReadOnlyDirectory {
 
 /// The error of every write: a bug, since nothing that reads through this directory writes.
 fn refused() -> io::Error {
-    io::Error::new(io::ErrorKind::PermissionDenied, "the index is open read-only")
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "the index is open read-only",
+    )
 }
 
 impl Directory for ReadOnlyDirectory {

@@ -124,7 +124,11 @@ fn a_flipped_byte_in_any_segment_file_is_refused_by_every_command_and_rebuilt() 
         let report: Value = check.json();
         assert_eq!(report["state"], "damaged");
         assert_eq!(report["damaged"], serde_json::json!([file]));
-        assert_eq!(contents(&dir), before, "a command changed the damaged index");
+        assert_eq!(
+            contents(&dir),
+            before,
+            "a command changed the damaged index"
+        );
 
         s.run(&["--index", &index, "index", "--rebuild"]).code(0);
         s.run(&["--index", &index, "check"]).code(0);
@@ -168,16 +172,26 @@ fn check_reports_an_intact_index() {
     let text = s.run(&["check"]).code(0);
     assert!(text.stdout.starts_with("index: ok\n"), "{}", text.stdout);
     let none = s.run(&["--index", "nowhere", "check"]).code(2);
-    assert!(none.stderr.contains("no index at nowhere"), "{}", none.stderr);
+    assert!(
+        none.stderr.contains("no index at nowhere"),
+        "{}",
+        none.stderr
+    );
 }
 
 /// The name, length and modification time of every file of a folder, and of the folder.
 fn listing(dir: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
-    let entry = |name: String, meta: std::fs::Metadata| (name, meta.len(), meta.modified().unwrap());
+    let entry =
+        |name: String, meta: std::fs::Metadata| (name, meta.len(), meta.modified().unwrap());
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .map(|e| entry(e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap()))
+        .map(|e| {
+            entry(
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files.push(entry(".".into(), std::fs::metadata(dir).unwrap()));
@@ -209,7 +223,11 @@ fn reading_an_index_writes_nothing_in_its_folder_and_takes_no_lock() {
         let run = s.run(&args);
         assert!(run.code == 0 || run.code == 1, "{args:?}: {run:?}");
     }
-    assert_eq!(listing(&dir), before, "a reading command wrote to the index folder");
+    assert_eq!(
+        listing(&dir),
+        before,
+        "a reading command wrote to the index folder"
+    );
 }
 
 #[test]
@@ -264,4 +282,22 @@ fn the_files_of_an_index_get_the_users_umask() {
             .mode();
         assert_eq!(mode & 0o777, 0o644, "{name}");
     }
+}
+
+#[test]
+fn a_byte_flipped_in_place_after_the_index_was_verified_is_found() {
+    let (s, _) = indexed();
+    let dir = s.path().join("index");
+    assert!(
+        dir.join(".warta-verified").is_file(),
+        "index lists what it verified"
+    );
+    s.run(&["search", "chip"]).code(0);
+    let file = contents(&dir)
+        .into_keys()
+        .find(|name| name.ends_with(".fast"))
+        .unwrap();
+    flip_byte(&dir.join(&file));
+    let run = s.run(&["search", "chip"]);
+    assert_refused(&run, "index", &file, &["search", "chip"]);
 }
