@@ -253,6 +253,44 @@ pub fn inspect(dir: &Path) -> Result<Health> {
 mod tests {
     use super::*;
 
+    /// An index of one segment holding one document, in `dir`.
+    fn one_segment(dir: &Path) -> Index {
+        let (index, fields) = super::super::create_index(dir).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15 << 20).unwrap();
+        writer
+            .add_document(tantivy::doc!(fields.id => "a1", fields.title => "A title"))
+            .unwrap();
+        writer.commit().unwrap();
+        index
+    }
+
+    #[test]
+    fn a_listed_file_is_verified_again_once_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = one_segment(dir.path());
+        assert!(verify(&index, dir.path()).is_ok());
+        record_verified(&index, dir.path()).unwrap();
+        let listed = verified_before(dir.path());
+        assert_eq!(listed.len(), COMPONENTS.len());
+
+        let store = segment_files(&index.load_metas().unwrap())
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "store"))
+            .unwrap();
+        let path = dir.path().join(&store);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[0] ^= 0xff;
+        std::fs::write(&path, bytes).unwrap();
+        let Err(Error::Damaged { file, .. }) = verify(&index, dir.path()) else {
+            panic!("a changed file passed as listed");
+        };
+        assert_eq!(file, store.display().to_string());
+        assert_eq!(damaged_files(&index, dir.path()).unwrap(), vec![file]);
+        // What is damaged is not listed.
+        record_verified(&index, dir.path()).unwrap();
+        assert_eq!(verified_before(dir.path()).len(), COMPONENTS.len() - 1);
+    }
+
     #[test]
     fn segment_files_are_told_by_their_names() {
         assert!(is_segment_file_name("0123456789abcdef0123456789abcdef.idx"));
