@@ -24,6 +24,7 @@ mod apply;
 mod commit;
 mod merge;
 mod plan;
+mod rebuild;
 pub mod story;
 mod trim;
 
@@ -135,10 +136,19 @@ pub fn run_index(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let cancel = Cancel::new(cancel);
-    let (index, fields, _trimmer) = open_or_create(&options.index_dir, options.rebuild)?;
+    // A rebuild of an index that is there is built beside it and swapped in when done, so a
+    // search sees the old index or the new one, never a part of the new one.
+    let beside = (options.rebuild && holds_an_index(&options.index_dir))
+        .then(|| rebuild::beside(&options.index_dir))
+        .transpose()?;
+    let dir = beside.as_ref().map_or(&*options.index_dir, |b| &*b.dir);
+    let (index, fields, _trimmer) = open_or_create(dir, options.rebuild)?;
     let threads = options.threads.max(1);
     let mut writer = open_writer(&index, threads, options.memory_mb)?;
-    let old = remembered(&index, options)?;
+    let old = match beside {
+        Some(_) => rebuild::remembered(&options.index_dir, options),
+        None => remembered(&index, options)?,
+    };
     let paths = if options.paths.is_empty() {
         &old.roots
     } else {
@@ -156,7 +166,7 @@ pub fn run_index(
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
         report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
-        schema::apply_umask(&options.index_dir)?;
+        schema::apply_umask(dir)?;
         return Ok(report);
     }
     for problem in &report.problems {
@@ -198,12 +208,24 @@ pub fn run_index(
     let bulk = plan.bulk;
     drop((plan, stories));
     if bulk && !interrupted {
-        merge::merge_after_bulk(&index, &options.index_dir, threads, options.release_memory);
+        merge::merge_after_bulk(&index, dir, threads, options.release_memory);
     }
-    schema::damage::record_verified(&index, &options.index_dir)?;
+    schema::damage::record_verified(&index, dir)?;
+    schema::apply_umask(dir)?;
+    if let Some(beside) = &beside {
+        drop((index, _trimmer));
+        // An interrupted rebuild leaves the old index as it was; the next one starts over.
+        if !interrupted {
+            rebuild::swap_in(&beside.dir, &options.index_dir)?;
+        }
+    }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
-    schema::apply_umask(&options.index_dir)?;
     Ok(report)
+}
+
+/// Whether `dir` holds an index, or what is left of one (segments without a meta.json).
+fn holds_an_index(dir: &Path) -> bool {
+    schema::index_exists(dir) || schema::damage::holds_segment_files(dir)
 }
 
 /// A writer on `index` with `threads` indexing threads sharing `memory_mb`.

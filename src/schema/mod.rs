@@ -226,13 +226,17 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
         return Err(Error::IndexNotFound(dir.to_path_buf()));
     }
     // A writer that commits while the index is opened may delete the files of the commit being
-    // opened (no lock keeps it from it, see `read_only`): they then seem missing, and the open
-    // is tried again at the new commit.
-    let mut tries = 3;
+    // opened where no lock keeps it from it (see `read_only`): they then seem missing, and the
+    // open is tried again at the new commit.
+    let mut tries = 10;
     loop {
         let before = std::fs::read(dir.join("meta.json"))?;
         let directory = read_only::ReadOnlyDirectory::open(dir).map_err(Error::from)?;
+        let lock = directory
+            .acquire_lock(&tantivy::directory::META_LOCK)
+            .map_err(|err| tantivy::TantivyError::LockFailure(err, None))?;
         let opened = open_index_in(dir, directory);
+        drop(lock);
         let moved = || std::fs::read(dir.join("meta.json")).is_ok_and(|after| after != before);
         match opened {
             Err(Error::Damaged { .. }) if tries > 1 && moved() => tries -= 1,

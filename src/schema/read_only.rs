@@ -1,12 +1,15 @@
 //! The directory a search reads an index through: tantivy's `MmapDirectory` that writes
-//! nothing. tantivy takes a lock file (`.tantivy-meta.lock`, created if missing) while it opens
-//! the segments of a commit, so that a writer's garbage collection cannot delete them midway; a
-//! lock file cannot be created on a read-only mount or by another user, and a search failed
-//! there. Here the lock is not taken: an open that loses that race finds a segment file gone,
-//! and `Engine::open` reads the new commit instead (see `schema::open_for_reading`).
+//! nothing. tantivy takes a lock file (`.tantivy-meta.lock`) while it opens the segments of a
+//! commit, so that a writer's garbage collection cannot delete them midway, and creates the
+//! file when it is missing; a lock file cannot be created on a read-only mount or by another
+//! user, and a search failed there. Here the lock is taken only on a lock file that is there
+//! and may be opened for writing (a lock changes nothing in the file); elsewhere it is not
+//! taken, and an open that loses the race with a writer finds a segment file gone and reads the
+//! new commit instead (see `schema::open_index`).
 
+use std::fs::OpenOptions;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -18,6 +21,7 @@ use tantivy::directory::{
 #[derive(Clone, Debug)]
 pub struct ReadOnlyDirectory {
     inner: MmapDirectory,
+    root: PathBuf,
 }
 
 impl ReadOnlyDirectory {
@@ -25,6 +29,7 @@ impl ReadOnlyDirectory {
     pub fn open(dir: &Path) -> tantivy::Result<ReadOnlyDirectory> {
         Ok(ReadOnlyDirectory {
             inner: MmapDirectory::open(dir)?,
+            root: dir.to_path_buf(),
         })
     }
 }
@@ -69,8 +74,18 @@ impl Directory for ReadOnlyDirectory {
         Ok(())
     }
 
-    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
-        Ok(DirectoryLock::from(Box::new(())))
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        let path = self.root.join(&lock.filepath);
+        let Ok(file) = OpenOptions::new().write(true).open(path) else {
+            return Ok(DirectoryLock::from(Box::new(())));
+        };
+        if lock.is_blocking {
+            file.lock().map_err(LockError::wrap_io_error)?;
+        } else if file.try_lock().is_err() {
+            return Err(LockError::LockBusy);
+        }
+        // Closing the file releases the lock.
+        Ok(DirectoryLock::from(Box::new(file)))
     }
 
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {

@@ -301,3 +301,60 @@ fn a_byte_flipped_in_place_after_the_index_was_verified_is_found() {
     let run = s.run(&["search", "chip"]);
     assert_refused(&run, "index", &file, &["search", "chip"]);
 }
+
+#[test]
+fn searches_during_a_rebuild_see_the_old_index_or_the_new_one() {
+    let s = Sandbox::empty();
+    s.write(
+        "old/a.txt",
+        "Zebra crossing\n\nA zebra crossing in the old corpus.\n",
+    );
+    s.run(&["index", "old"]).code(0);
+    const NEW: usize = 1500;
+    for n in 0..NEW {
+        let text = format!("Zebra report {n}\n\nThe zebra count of day {n} is in.\n");
+        s.write(&format!("new/{n:04}.txt"), text);
+    }
+    // Commits every 20 ms: a rebuild in place would show each of them to a search.
+    let mut rebuild = s
+        .cmd(&[
+            "index",
+            "--rebuild",
+            "--commit-every",
+            "0.02",
+            "--threads",
+            "1",
+            "new",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    let status = loop {
+        if let Some(status) = rebuild.try_wait().unwrap() {
+            break status;
+        }
+        let run = s.run(&["search", "--json", "-n", "1", "zebra"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let hits: Value = run.json();
+        seen.push(hits["total"].as_u64().unwrap());
+    };
+    assert!(status.success(), "{status:?}");
+    let total: Value = s.run(&["search", "--json", "zebra"]).code(0).json();
+    assert_eq!(total["total"], NEW);
+    assert!(
+        seen.len() > 3,
+        "the rebuild ended before searches could look"
+    );
+    for total in &seen {
+        assert!(
+            *total == 1 || *total == NEW as u64,
+            "a search saw {total} of {seen:?}"
+        );
+    }
+    assert!(
+        !s.path().join(".index.rebuild").exists(),
+        "the old index is removed"
+    );
+}
