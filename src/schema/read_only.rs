@@ -80,8 +80,8 @@ impl Directory for ReadOnlyDirectory {
             return Ok(DirectoryLock::from(Box::new(())));
         };
         if lock.is_blocking {
-            file.lock().map_err(LockError::wrap_io_error)?;
-        } else if file.try_lock().is_err() {
+            flock(&file, libc::LOCK_EX).map_err(LockError::wrap_io_error)?;
+        } else if flock(&file, libc::LOCK_EX | libc::LOCK_NB).is_err() {
             return Err(LockError::LockBusy);
         }
         // Closing the file releases the lock.
@@ -90,5 +90,17 @@ impl Directory for ReadOnlyDirectory {
 
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(watch_callback)
+    }
+}
+
+/// flock(2) on `file`, as tantivy locks its lock files (`File::lock` is newer than the Rust
+/// this crate supports).
+fn flock(file: &std::fs::File, operation: libc::c_int) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: the descriptor is open for as long as `file` lives, across the call.
+    if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
