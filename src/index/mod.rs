@@ -123,7 +123,8 @@ pub fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
     if !schema::index_exists(index_dir) {
         return Ok(Vec::new());
     }
-    let index = Index::open_in_dir(index_dir)?;
+    let index =
+        Index::open_in_dir(index_dir).map_err(|err| schema::name_damage(err.into(), index_dir))?;
     Ok(Payload::read(&index)?.roots)
 }
 

@@ -358,3 +358,18 @@ fn searches_during_a_rebuild_see_the_old_index_or_the_new_one() {
         "the old index is removed"
     );
 }
+
+#[test]
+fn a_meta_json_that_does_not_parse_is_refused_by_every_command() {
+    let (s, id) = indexed();
+    let dir = s.path().join("index");
+    std::fs::write(dir.join("meta.json"), b"{\"segments\": [").unwrap();
+    let before = contents(&dir);
+    for args in every_command("index", &id) {
+        let run = s.run(&args);
+        assert_refused(&run, "index", "meta.json", &args);
+    }
+    assert_eq!(contents(&dir), before, "a command changed the index");
+    s.run(&["index", "--rebuild", "corpus"]).code(0);
+    s.run(&["check"]).code(0);
+}
