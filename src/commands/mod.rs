@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         style: Style { color },
         quiet: cli.quiet,
     };
-    match cli.command {
+    check::blame_damage(&ctx.index_dir, || match cli.command {
         Command::Index(args) => index::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
@@ -58,5 +58,5 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
-    }
+    })
 }

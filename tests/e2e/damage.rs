@@ -373,3 +373,56 @@ fn a_meta_json_that_does_not_parse_is_refused_by_every_command() {
     s.run(&["index", "--rebuild", "corpus"]).code(0);
     s.run(&["check"]).code(0);
 }
+
+/// Flips a byte in every hundred of the middle half of `path` and gives it back its time, as
+/// bytes that rot on a disk leave it: the list of files verified still names it.
+fn rot_in_place(path: &Path) {
+    let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    let len = bytes.len();
+    for i in (len / 4..len * 3 / 4).step_by(97) {
+        bytes[i] ^= 0xff;
+    }
+    std::fs::write(path, bytes).unwrap();
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
+#[test]
+fn bytes_that_rot_in_place_never_make_a_command_panic() {
+    let (s, id) = indexed();
+    for kind in KINDS {
+        let index = format!("rotten-{kind}");
+        let dir = s.path().join(&index);
+        std::fs::create_dir(&dir).unwrap();
+        for (name, _) in contents(&s.path().join("index")) {
+            let to = dir.join(&name);
+            std::fs::copy(s.path().join("index").join(&name), &to).unwrap();
+            let from = std::fs::metadata(s.path().join("index").join(&name)).unwrap();
+            let file = std::fs::File::options().write(true).open(&to).unwrap();
+            file.set_modified(from.modified().unwrap()).unwrap();
+        }
+        let file = contents(&dir)
+            .into_keys()
+            .find(|name| name.ends_with(&format!(".{kind}")))
+            .unwrap();
+        rot_in_place(&dir.join(&file));
+
+        let mut commands: Vec<Vec<&str>> = ["apple", "cloud security", "\"new chip\"", "pasar"]
+            .iter()
+            .map(|q| vec!["search", q])
+            .collect();
+        commands.extend([vec!["show", &id], vec!["similar", &id], vec!["export"]]);
+        for mut args in commands {
+            args.splice(0..0, ["--index", &index]);
+            let run = s.run(&args);
+            match run.code {
+                0 | 1 => {}
+                _ => assert_refused(&run, &index, &file, &args),
+            }
+        }
+        // What a search may not see, check does.
+        let run = s.run(&["--index", &index, "check"]);
+        assert_refused(&run, &index, &file, &["check"]);
+    }
+}
