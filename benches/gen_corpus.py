@@ -12,8 +12,8 @@ tokenizers see realistic work. Bodies are 150-1,500 words (log-normal, median ~3
 The output depends only on --seed and the article numbers: article N is always the same text
 in the same file, whatever --jobs is, so a 100K corpus is the first 100K articles of the 1M one.
 
-    python3 benches/gen_corpus.py --articles 100000 --out /work/benchdata/synth-100k
-    python3 benches/gen_corpus.py --articles 1000000 --out /work/benchdata/synth-1m --jobs 2
+    python3 benches/gen_corpus.py --articles 100000 --out ../benchdata/synth-100k
+    python3 benches/gen_corpus.py --articles 1000000 --out ../benchdata/synth-1m --jobs 2
 
 Files go 1,000 to a folder: OUT/0000/000000.txt, OUT/0000/000001.txt, ... python3 stdlib only.
 """

@@ -2,9 +2,14 @@
 //! `Engine::search` (top 10 with snippets, as `warta search` does) over a fixed query set.
 //!
 //! ```sh
+//! cargo bench
 //! cargo bench --bench search -- --index DIR [--queries benches/queries.txt] [--reps 20] [--json]
 //! cargo bench --bench search -- --index DIR --newsdesk
 //! ```
+//!
+//! Without `--index` it first indexes the shipped `corpus/` into a temporary folder with the
+//! `warta` binary, so `cargo bench` alone works in a fresh checkout (on a corpus that small the
+//! figures say little; give it a large index for real ones).
 //!
 //! Prints p50/p95 per query kind and overall, in microseconds; `--json` prints one object
 //! for scripts (benches/compare.py). `--newsdesk` instead times every query four ways in turn,
@@ -13,14 +18,15 @@
 //! to plain search. No criterion: a plain main (`harness = false`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use warta::search::{Engine, Facet, SearchOptions};
 
 struct Args {
-    index: PathBuf,
+    /// `--index`, or `None` to index `corpus/` in a temporary folder.
+    index: Option<PathBuf>,
     queries: PathBuf,
     reps: usize,
     json: bool,
@@ -29,7 +35,7 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
-        index: PathBuf::new(),
+        index: None,
         queries: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/queries.txt")),
         reps: 20,
         json: false,
@@ -39,7 +45,7 @@ fn parse_args() -> Result<Args, String> {
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--index" => args.index = value("--index")?.into(),
+            "--index" => args.index = Some(value("--index")?.into()),
             "--queries" => args.queries = value("--queries")?.into(),
             "--reps" => {
                 args.reps = value("--reps")?
@@ -53,10 +59,33 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if args.index.as_os_str().is_empty() {
-        return Err("--index DIR is needed".into());
-    }
     Ok(args)
+}
+
+/// Indexes the shipped `corpus/` into a temporary folder with the `warta` binary (not the
+/// library, so the bench measures the index a user gets), returning the folder and the index.
+fn index_corpus() -> Result<(tempfile::TempDir, PathBuf), String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
+    let index = dir.path().join("index");
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+    eprintln!("search bench: no --index given; indexing {corpus} into a temporary folder");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_warta"))
+        .arg("--index")
+        .arg(&index)
+        .args(["--quiet", "index", corpus])
+        .status()
+        .map_err(|e| format!("running warta index: {e}"))?;
+    if !status.success() {
+        return Err(format!("warta index {corpus} failed ({status})"));
+    }
+    Ok((dir, index))
+}
+
+impl Args {
+    /// The index to search (set by `main` before any search).
+    fn index(&self) -> &Path {
+        self.index.as_deref().expect("main sets the index")
+    }
 }
 
 /// `(kind, query)` pairs from a query file: `KIND<TAB>QUERY`, `#` comments.
@@ -82,13 +111,27 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
+    let mut args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("search bench: {e}");
             return ExitCode::from(2);
         }
     };
+    // Held to the end of main: dropping it removes the temporary index.
+    let mut _temporary = None;
+    if args.index.is_none() {
+        match index_corpus() {
+            Ok((dir, index)) => {
+                args.index = Some(index);
+                _temporary = Some(dir);
+            }
+            Err(e) => {
+                eprintln!("search bench: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     if args.newsdesk {
         return match newsdesk(&args) {
             Ok(()) => ExitCode::SUCCESS,
@@ -101,7 +144,7 @@ fn main() -> ExitCode {
     let run = || -> Result<(), String> {
         let queries = read_queries(&args.queries)?;
         let opened = Instant::now();
-        let engine = Engine::open(&args.index).map_err(|e| e.to_string())?;
+        let engine = Engine::open(args.index()).map_err(|e| e.to_string())?;
         let open_us = opened.elapsed().as_secs_f64() * 1e6;
         let options: Vec<SearchOptions> = queries
             .iter()
@@ -200,7 +243,7 @@ fn thread_cpu_micros() -> f64 {
 /// (wall clock and thread CPU time).
 fn newsdesk(args: &Args) -> Result<(), String> {
     let queries = read_queries(&args.queries)?;
-    let engine = Engine::open(&args.index).map_err(|e| e.to_string())?;
+    let engine = Engine::open(args.index()).map_err(|e| e.to_string())?;
     let ways: [(&str, bool, bool); 4] = [
         ("plain", false, false),
         ("collapse", true, false),

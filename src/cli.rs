@@ -9,7 +9,7 @@ use warta::ingest::{FieldMap, Target};
 
 /// Full-text search for tech news in English and Indonesian.
 #[derive(Debug, Parser)]
-#[command(name = "warta", version, about, max_term_width = 100)]
+#[command(name = "warta", version = env!("WARTA_VERSION"), about, max_term_width = 100)]
 pub struct Cli {
     /// Index directory [default: index/]
     #[arg(long, global = true, env = "WARTA_INDEX", value_name = "DIR")]
@@ -52,6 +52,18 @@ pub enum Command {
     Export(ExportArgs),
     /// Read every file of the index and say whether it is intact (exit 2 when damaged)
     Check(CheckArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page, in roff (read it with `warta man | man -l -`)
+    Man,
+}
+
+/// `warta completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `warta index`.
@@ -83,6 +95,64 @@ pub struct IndexArgs {
     /// Commit at least every SECONDS (fractions allowed), so a killed run loses at most that
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub commit_every: Duration,
+    /// Bounds on each input file (docs/limits.md)
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The bounds `warta index` holds each input file to; defaults in `warta::ingest::limits`.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Bytes read from one file or its gzip stream (K, M, G suffixes); beyond, a file is cut
+    /// short or skipped, with a warning
+    #[arg(long, value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Bytes of text kept per article (K, M, G suffixes); the rest is cut off with a warning
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    pub max_article_size: u64,
+    /// Records (JSON lines, table rows, JSON array items) read from one file
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_RECORDS)]
+    pub max_records: usize,
+    /// HTML elements nested deeper than this are ignored (their text is kept)
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_HTML_DEPTH)]
+    pub max_html_depth: usize,
+    /// Attributes of one HTML element beyond this many are ignored
+    #[arg(long, value_name = "N", default_value_t = warta::ingest::limits::MAX_HTML_ATTRIBUTES)]
+    pub max_html_attributes: usize,
+    /// Seconds one file may take to read and parse (fractions allowed) before it is abandoned
+    /// with a warning
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub file_timeout: Duration,
+}
+
+/// A size in bytes: a number with an optional K, M or G suffix (powers of 1024; `MiB`, `KB`
+/// and such are read the same).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let shift = match lower[digits.len()..].trim_end_matches(['b', 'i']) {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a size such as 4096, 512K, 128M or 2G"
+            ))
+        }
+    };
+    let number: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size such as 4096, 512K, 128M or 2G"))?;
+    let bytes = number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text} is too large"))?;
+    if bytes == 0 {
+        return Err("must be more than 0".to_string());
+    }
+    Ok(bytes)
 }
 
 /// The names given to `--columns` (a type of its own, so that clap takes one value).
@@ -91,31 +161,6 @@ pub struct Columns(pub Vec<String>);
 
 fn columns(spec: &str) -> Result<Columns, String> {
     FieldMap::parse_columns(spec).map(Columns)
-}
-
-/// A half-life such as `30d`, `12h`, `2w` or `1y`, in seconds.
-fn half_life(text: &str) -> Result<f64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a half-life such as 30d, 12h, 2w or 1y"))?;
-    let unit = match unit {
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        "d" | "" => 86_400.0,
-        "w" => 7.0 * 86_400.0,
-        "y" => 365.25 * 86_400.0,
-        _ => return Err(format!("unknown unit in {text:?}: use s, m, h, d, w or y")),
-    };
-    if number <= 0.0 || !number.is_finite() {
-        return Err("a half-life must be more than 0".into());
-    }
-    Ok(number * unit)
 }
 
 /// A positive number of seconds, fractions allowed (`30`, `0.5`).
@@ -145,6 +190,10 @@ pub struct SearchArgs {
     /// Print results as JSON (the same as --format json)
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Print only the number of matching articles (copies of a story counted once unless
+    /// --no-collapse), as `rg -c`; exit 1 when it is 0
+    #[arg(long, conflicts_with_all = ["json", "format", "facet"])]
+    pub count: bool,
     /// Output format: text for people; json, jsonl (a hit per line), tsv or paths (file paths
     /// of the hits, once each, as `rg -l`) for scripts
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -155,10 +204,11 @@ pub struct SearchArgs {
     /// Length of each snippet passage, in characters
     #[arg(long, default_value_t = 220, value_name = "N", value_parser = clap::value_parser!(u32).range(20..=10000))]
     pub snippet_chars: u32,
-    /// Favour fresh articles: multiply relevance by 0.5 per HALF_LIFE of age (e.g. 30d, 12h,
-    /// 2w, 1y); undated articles keep their relevance
-    #[arg(long, value_name = "HALF_LIFE", value_parser = half_life, conflicts_with = "sort")]
-    pub recent: Option<f64>,
+    /// Favour fresh articles: multiply relevance by 0.5 per HALF_LIFE of age, in h (hours),
+    /// d (days), w (weeks), mo (months) or y (years), e.g. 30d; undated articles keep their
+    /// relevance
+    #[arg(long, value_name = "HALF_LIFE", conflicts_with = "sort")]
+    pub recent: Option<String>,
     /// Match words only as spelt: no typo tolerance
     #[arg(long)]
     pub exact: bool,
@@ -168,10 +218,11 @@ pub struct SearchArgs {
     /// Count all matches by source, language or year (repeatable)
     #[arg(long, value_enum, value_name = "FACET")]
     pub facet: Vec<FacetArg>,
-    /// Only articles published on or after DATE (e.g. 2025-01-01)
+    /// Only articles published in or after DATE: a year, month, day or moment (2025, 2025-08,
+    /// 2025-08-29, 2025-08-29T10:00:00Z)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only articles published before DATE
+    /// Only articles published up to the end of DATE: `--until 2025` is through 31 December
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only articles in this language (en, id)
@@ -299,6 +350,107 @@ fn article_id(text: &str) -> Result<String, String> {
     }
 }
 
+/// Why the command line gave no command to run.
+#[derive(Debug)]
+pub enum NotRun {
+    /// Help or the version was asked for (or help shown for a bare `warta`) and printed as
+    /// clap prints it; the process exits with this code.
+    Shown(u8),
+    /// A bad command line, as the one line `what; hint` to show.
+    Refused(String),
+}
+
+/// Parses the process's command line.
+pub fn parse() -> Result<Cli, NotRun> {
+    // Parsed from the OS strings themselves: a path that is not UTF-8 names a real file.
+    let os_args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    Cli::try_parse_from(&os_args).map_err(|err| {
+        let args: Vec<String> = os_args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let help = err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+        if !err.use_stderr() || help {
+            let _ = err.print();
+            NotRun::Shown(err.exit_code() as u8)
+        } else {
+            NotRun::Refused(error_line(&err, &args))
+        }
+    })
+}
+
+/// A command-line error as one line, `what; hint`: clap's message with its suggestions (a similar
+/// flag, the accepted values) kept as hints, its usage block and trailing advice dropped, and a
+/// pointer to the command's `--help` where clap had no suggestion. `args` is the command line, to
+/// name a word clap reports only in part.
+pub fn error_line(err: &clap::Error, args: &[String]) -> String {
+    let text = err.render().to_string();
+    let command = command_path(args);
+    let mut what = String::new();
+    let mut hints: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("For more information") || line.starts_with("Usage:")
+        {
+            continue;
+        }
+        if let Some(message) = line.strip_prefix("error: ") {
+            what = message.trim_end_matches(" found").to_string();
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            hints.push(tip.to_string());
+        } else if let Some(values) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            hints.push(values.to_string());
+        } else {
+            what = format!("{what} {line}");
+        }
+    }
+    // clap reads `-data` as `-d` followed by a value, and suggests `-- -d`: name the whole word.
+    if let Some(at) = hints.iter().position(|h| h.starts_with("to pass '-")) {
+        let flag = what.split('\'').nth(1).unwrap_or_default().to_string();
+        let word = args
+            .iter()
+            .skip(1)
+            .find(|a| a.starts_with(&flag) && !a.starts_with("--"))
+            .cloned()
+            .unwrap_or(flag.clone());
+        what = what.replace(&format!("'{flag}'"), &format!("'{word}'"));
+        hints[at] = format!("to pass '{word}' as a value, write `{command} -- {word}`");
+    }
+    // `search -nimbus` is `-n imbus` to clap: a bad value glued to a short flag was likely a word.
+    if err.kind() == clap::error::ErrorKind::ValueValidation {
+        let value = what.split('\'').nth(1).unwrap_or_default();
+        let glued = args.iter().skip(1).find(|a| {
+            a.len() == value.len() + 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a.ends_with(value)
+        });
+        if let Some(word) = glued {
+            hints.insert(
+                0,
+                format!("to pass '{word}' as a value, write `{command} -- {word}`"),
+            );
+        }
+    }
+    if hints.is_empty() {
+        hints.push(format!("see `{command} --help`"));
+    }
+    format!("{what}; {}", hints.join("; "))
+}
+
+/// `warta` and the subcommand named on the command line, if any.
+fn command_path(args: &[String]) -> String {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let sub = args.iter().skip(1).find(|a| {
+        cli.get_subcommands()
+            .any(|c| c.get_name() == a.as_str() && c.get_name() != "help")
+    });
+    match sub {
+        Some(sub) => format!("warta {sub}"),
+        None => "warta".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -335,12 +487,49 @@ mod tests {
         assert!(Cli::try_parse_from(["warta", "search", "x", "--limit", "many"]).is_err());
         assert!(Cli::try_parse_from(["warta", "search", "x", "--color", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["warta", "index", "--threads", "0"]).is_err());
+        assert_eq!(parse_size("128M"), Ok(128 << 20));
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("0").is_err() && parse_size("12X").is_err());
         assert!(Cli::try_parse_from(["warta", "search"]).is_err());
         assert!(Cli::try_parse_from(["warta", "export", "--after", "corpus/a.txt"]).is_err());
         for bad in ["0", "-1", "soon", "NaN", "1e300"] {
             let args = ["warta", "index", "--commit-every", bad];
             assert!(Cli::try_parse_from(args).is_err(), "{bad}");
         }
+    }
+
+    fn error_of(args: &[&str]) -> String {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        error_line(&Cli::try_parse_from(&args).unwrap_err(), &args)
+    }
+
+    #[test]
+    fn argument_errors_are_one_line_with_clap_suggestions() {
+        assert_eq!(
+            error_of(&["warta", "search", "x", "--limt", "3"]),
+            "unexpected argument '--limt'; a similar argument exists: '--limit'"
+        );
+        assert_eq!(
+            error_of(&["warta", "search", "x", "--sort", "dat"]),
+            "invalid value 'dat' for '--sort <SORT>'; possible values: relevance, date; \
+             a similar value exists: 'date'"
+        );
+        assert_eq!(
+            error_of(&["warta", "search", "-data"]),
+            "unexpected argument '-data'; to pass '-data' as a value, write `warta search -- -data`"
+        );
+        assert_eq!(
+            error_of(&["warta", "search", "-nimbus"]),
+            "invalid value 'imbus' for '--limit <N>': invalid digit found in string; \
+             to pass '-nimbus' as a value, write `warta search -- -nimbus`"
+        );
+        assert_eq!(
+            error_of(&["warta", "show"]),
+            "the following required arguments were not provided: <ID|PATH>; \
+             see `warta show --help`"
+        );
     }
 
     #[test]
@@ -371,5 +560,96 @@ mod tests {
         assert_eq!(interval(&["warta", "index"]), Duration::from_secs(30));
         let args = ["warta", "index", "--commit-every", "0.25"];
         assert_eq!(interval(&args), Duration::from_millis(250));
+    }
+
+    /// Every `docs/*.md` page, as one text.
+    fn docs() -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).expect("docs/") {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                text += &std::fs::read_to_string(&path).unwrap();
+            }
+        }
+        text
+    }
+
+    /// Whether `word` occurs in `text` not as the start of a longer name (`--json` is not
+    /// found in `--jsonl`).
+    fn mentions(text: &str, word: &str) -> bool {
+        text.match_indices(word).any(|(at, _)| {
+            let next = text[at + word.len()..].chars().next();
+            !next.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
+    }
+
+    /// `(command path, long flag)` for every flag of `command` and its subcommands.
+    fn long_flags(command: &clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                out.push((path.to_string(), format!("--{long}")));
+            }
+        }
+        for sub in command.get_subcommands() {
+            long_flags(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_flag_is_in_the_docs() {
+        let docs = docs();
+        let mut command = Cli::command();
+        command.build();
+        let missing_commands: Vec<String> = command
+            .get_subcommands()
+            .map(|sub| format!("`warta {}", sub.get_name()))
+            .filter(|heading| !mentions(&docs, heading))
+            .collect();
+        assert!(
+            missing_commands.is_empty(),
+            "commands no docs/*.md page names: {missing_commands:?}"
+        );
+        let mut flags = Vec::new();
+        long_flags(&command, "warta", &mut flags);
+        assert!(flags.iter().any(|(_, flag)| flag == "--snippet-chars"));
+        let missing_flags: Vec<String> = flags
+            .into_iter()
+            .filter(|(_, flag)| !mentions(&docs, &format!("`{flag}")))
+            .map(|(path, flag)| format!("{path} {flag}"))
+            .collect();
+        assert!(
+            missing_flags.is_empty(),
+            "flags no docs/*.md page names in backquotes: {missing_flags:?}"
+        );
+    }
+
+    #[test]
+    fn a_flag_is_not_found_inside_a_longer_one() {
+        assert!(mentions("`--json` or `--format`", "`--json"));
+        assert!(!mentions("`--jsonl`", "`--json"));
+        assert!(!mentions("`--snippets-max`", "`--snippets"));
+        assert!(mentions("`--snippets N`", "`--snippets"));
+    }
+
+    #[test]
+    fn the_readme_is_short_and_links_every_docs_page() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let lines = readme.lines().count();
+        assert!(
+            lines < 250,
+            "README.md has {lines} lines; the reference belongs in docs/"
+        );
+        for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".md") {
+                let link = format!("](docs/{name})");
+                assert!(
+                    readme.contains(&link),
+                    "README.md does not link docs/{name}"
+                );
+            }
+        }
     }
 }

@@ -31,6 +31,10 @@ pub enum Error {
         /// Character offset (0-based) into the query where the problem is.
         pos: usize,
     },
+    /// The query would cost more memory or time than a search may take (a long phrase with a
+    /// large slop, groups nested too deep); it is refused before it runs.
+    #[error("query too costly: {0}")]
+    QueryTooCostly(String),
     /// No article with that id or path is in the index.
     #[error("no article with id or path {0}")]
     ArticleNotFound(String),
@@ -58,8 +62,18 @@ impl Error {
             Error::SchemaMismatch(_) => Some("run `warta index --rebuild`"),
             Error::Damaged { .. } => Some("run warta index --rebuild"),
             Error::IndexLocked => Some("wait for the other `warta index` to finish"),
+            // The date message lists the forms a date may take; the hint says what to change.
+            Error::BadQuery { message, .. } if message.contains("not a date") => {
+                Some("write dates as ISO years, months or days, e.g. 2025, 2025-08, 2025-08-29")
+            }
+            Error::BadQuery { message, .. } if message.contains("nothing to search for") => {
+                Some("give a word to search for; quote an operator to search for it, e.g. \"AND\"")
+            }
             Error::BadQuery { .. } => {
                 Some("quote words with special characters, e.g. \"re:invent\"")
+            }
+            Error::QueryTooCostly(_) => {
+                Some("use fewer words in a ~phrase, a smaller ~slop, or fewer nested groups")
             }
             Error::ArticleNotFound(_) => Some("ids and paths are shown by `warta search`"),
             Error::PayloadUnreadable(_) => Some("rebuild it with `warta index --rebuild PATH`"),

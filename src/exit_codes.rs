@@ -12,6 +12,8 @@ pub enum ExitCode {
     Error,
     /// Stopped by Ctrl-C (SIGINT) after committing what was done, as shells report it.
     Interrupted,
+    /// Stopped by SIGTERM after committing what was done: 128 + 15, as shells report it.
+    Terminated,
 }
 
 impl ExitCode {
@@ -22,6 +24,7 @@ impl ExitCode {
             ExitCode::NoMatch => 1,
             ExitCode::Error => 2,
             ExitCode::Interrupted => 130,
+            ExitCode::Terminated => 143,
         }
     }
 
@@ -52,9 +55,10 @@ mod tests {
             ExitCode::NoMatch,
             ExitCode::Error,
             ExitCode::Interrupted,
+            ExitCode::Terminated,
         ]
         .map(ExitCode::code);
-        assert_eq!(codes, [0, 1, 2, 130]);
+        assert_eq!(codes, [0, 1, 2, 130, 143]);
         assert_eq!(ExitCode::found(false), ExitCode::NoMatch);
     }
 }

@@ -5,8 +5,6 @@ mod commands;
 mod exit_codes;
 mod render;
 
-use clap::Parser;
-
 use exit_codes::ExitCode;
 
 /// mimalloc rather than glibc's malloc: indexing allocates each article's text on one thread and
@@ -22,7 +20,14 @@ fn release_freed_memory() {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(cli::NotRun::Shown(code)) => return std::process::ExitCode::from(code),
+        Err(cli::NotRun::Refused(line)) => {
+            render::messages::error_text(&line);
+            return ExitCode::Error.into();
+        }
+    };
     let code = match commands::run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,

@@ -7,14 +7,14 @@ use std::sync::Mutex;
 
 use warta::schema::damage::inspect;
 
-use super::Context;
+use super::{in_index, Context};
 use crate::cli::CheckArgs;
 use crate::exit_codes::ExitCode;
 use crate::render::json::{write_line, CheckJson};
 
 /// Runs `warta check`: exit 0 when the index is intact, 2 when a file is damaged.
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let health = inspect(&ctx.index_dir)?;
+    let health = in_index(inspect(&ctx.index_dir), "reading", &ctx.index_dir)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         write_line(&mut out, &CheckJson::new(&ctx.index_dir, &health))?;

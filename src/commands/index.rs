@@ -2,14 +2,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use warta::index::{self, IndexOptions};
-use warta::ingest::FieldMap;
+use warta::ingest::{FieldMap, Limits};
 use warta::report::IndexReport;
 
-use super::{Context, DEFAULT_CORPUS};
+use super::signals::{self, Caught};
+use super::{in_index, Context, DEFAULT_CORPUS};
 use crate::cli::IndexArgs;
 use crate::exit_codes::ExitCode;
 use crate::render::json::{write_line, IndexReportJson};
@@ -21,7 +20,11 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut paths = args.paths;
     if paths.is_empty() {
         // Read here, before a rebuild of another version's index removes what remembers them.
-        paths = index::remembered_roots(&ctx.index_dir)?;
+        paths = in_index(
+            index::remembered_roots(&ctx.index_dir),
+            "reading",
+            &ctx.index_dir,
+        )?;
         if paths.is_empty() {
             paths.push(PathBuf::from(DEFAULT_CORPUS));
         }
@@ -37,6 +40,14 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
         fields: args.fields,
         columns: args.columns.map(|c| c.0),
     };
+    options.limits = Limits {
+        file_bytes: args.limits.max_file_size,
+        article_bytes: usize::try_from(args.limits.max_article_size).unwrap_or(usize::MAX),
+        records: args.limits.max_records,
+        html_depth: args.limits.max_html_depth,
+        html_attributes: args.limits.max_html_attributes,
+        file_time: args.limits.file_timeout,
+    };
     let show_bar = !ctx.quiet && !args.json && std::io::stderr().is_terminal();
     let report = index_with_progress(&options, show_bar, !ctx.quiet)?;
 
@@ -49,32 +60,34 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
     Ok(exit_code(&report))
 }
 
-/// Indexes with Ctrl-C handling and, when asked, a progress bar; prints problems as they come.
+/// Indexes with SIGINT and SIGTERM caught (the run commits what is done and stops; see
+/// `signals::received`) and, when asked, a progress bar; prints problems as they come.
 pub fn index_with_progress(
     options: &IndexOptions,
     show_bar: bool,
     show_warnings: bool,
 ) -> anyhow::Result<IndexReport> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = Arc::clone(&cancel);
-        // A second handler cannot be installed (e.g. when `search` indexes first): then Ctrl-C
-        // simply ends the process, and the last commit stays whole.
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
-    }
+    let caught = Caught::install();
     let options = IndexOptions {
         release_memory: options.release_memory.or(Some(crate::release_freed_memory)),
         ..options.clone()
     };
     let bar = IndexProgress::new(show_bar, show_warnings);
-    let report = index::run_index(&options, &bar, &cancel)?;
+    let report = in_index(
+        index::run_index(&options, &bar, caught.stop()),
+        "writing",
+        &options.index_dir,
+    )?;
     bar.done();
     Ok(report)
 }
 
-/// Interrupted when it was, an error when an article file could not be read or parsed.
+/// The signal's code when one stopped the run (or came while it finished), else an error when
+/// an article file could not be read or parsed.
 pub fn exit_code(report: &IndexReport) -> ExitCode {
-    if report.interrupted {
+    if let Some(code) = signals::received() {
+        code
+    } else if report.interrupted {
         ExitCode::Interrupted
     } else if report.failed > 0 {
         ExitCode::Error

@@ -5,12 +5,14 @@ pub mod check;
 pub mod export;
 pub mod index;
 pub mod search;
+pub mod ship;
 pub mod show;
+pub mod signals;
 pub mod similar;
 pub mod stats;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, ColorWhen, Command};
 use crate::exit_codes::ExitCode;
@@ -58,5 +60,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
+        Command::Completions(args) => ship::completions(args),
+        Command::Man => ship::man(),
+    })
+}
+
+/// A library result with an operating-system error named by what warta was doing with which
+/// index folder (`writing the index in x.txt: File exists (os error 17)`), and a hint when the
+/// folder is not one; the library's other errors pass as they are, with their own hints.
+pub fn in_index<T>(result: warta::Result<T>, doing: &str, dir: &Path) -> anyhow::Result<T> {
+    result.map_err(|err| match err {
+        warta::Error::Io(io) => {
+            let what = format!("{doing} the index in {}: {io}", dir.display());
+            if dir.exists() && !dir.is_dir() || dir.ancestors().skip(1).any(Path::is_file) {
+                anyhow::anyhow!("{what}; --index names a folder (made when missing), not a file")
+            } else {
+                anyhow::anyhow!(what)
+            }
+        }
+        other => other.into(),
     })
 }

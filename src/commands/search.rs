@@ -3,31 +3,31 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Context as _;
+use warta::common::lang::normalize_code;
 use warta::index::IndexOptions;
-use warta::ingest::date::parse_date;
+use warta::query::dates::{half_life, period_end, period_start};
 use warta::query::Filters;
 use warta::schema::damage::holds_segment_files;
 use warta::schema::index_exists;
-use warta::search::{Engine, SearchOptions, SortBy};
+use warta::search::{Engine, Facet, SearchOptions, SortBy};
 
-use super::{index::index_with_progress, Context, DEFAULT_CORPUS};
+use super::{in_index, index::index_with_progress, signals, Context, DEFAULT_CORPUS};
 use crate::cli::{FormatArg, SearchArgs, SortArg};
 use crate::exit_codes::ExitCode;
 use crate::render::messages::note;
-use crate::render::terminal::index_summary;
-use crate::render::{print_hits, Format};
+use crate::render::terminal::{index_summary, respelled_line};
+use crate::render::{print_count, print_hits, Format};
 
 /// Runs `warta search`.
 pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut options = SearchOptions::new(args.query.join(" "));
-    options.limit = args.limit;
-    options.offset = args.offset;
+    options.limit = if args.count { 0 } else { args.limit };
+    options.offset = if args.count { 0 } else { args.offset };
     options.snippets = args.snippets as usize;
     options.snippet_chars = args.snippet_chars as usize;
     options.facets = args.facet.iter().map(|f| f.facet()).collect();
     options.collapse = !args.no_collapse;
-    options.recent = args.recent;
+    options.recent = args.recent.as_deref().map(half_life).transpose()?;
     let format = format_of(args.json, args.format);
     options.sort = match args.sort {
         SortArg::Relevance => SortBy::Relevance,
@@ -39,21 +39,43 @@ pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
         since: args
             .since
             .as_deref()
-            .map(|d| date_arg("--since", d))
+            .map(|d| period_start("--since", d))
             .transpose()?,
         until: args
             .until
             .as_deref()
-            .map(|d| date_arg("--until", d))
+            .map(|d| period_end("--until", d))
             .transpose()?,
         exact: args.exact,
     };
 
     build_default_index_if_missing(ctx)?;
-    let engine = Engine::open(&ctx.index_dir)?;
+    if let Some(code) = signals::received() {
+        return Ok(code);
+    }
+    let engine = in_index(Engine::open(&ctx.index_dir), "reading", &ctx.index_dir)?;
     let hits = engine.search(&options)?;
+    if hits.total == 0 {
+        refuse_unknown_language(&engine, &options.filters)?;
+    }
 
-    print_hits(&hits, format, ctx.style, show_footer(ctx))?;
+    // Text output says it above the hits; the formats for scripts keep stdout to the hits.
+    let elsewhere = !matches!(format, Format::Text | Format::Json);
+    if let (true, false, Some(line)) = (elsewhere, ctx.quiet, respelled_line(&hits)) {
+        if !hits.hits.is_empty() {
+            note(line);
+        }
+    }
+    if args.count {
+        print_count(hits.total)?;
+    } else {
+        print_hits(&hits, format, ctx.style, show_footer(ctx))?;
+    }
+    if hits.total == 0 && show_footer(ctx) {
+        if let Some(reason) = why_no_hits(&options) {
+            note(format_args!("no matches: {reason}"));
+        }
+    }
     // The process ends here, and the kernel's teardown of the index's mappings at exit is
     // cheaper than tantivy's unmapping of each file one by one.
     std::mem::forget(engine);
@@ -79,11 +101,57 @@ pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
     }
 }
 
-/// A `--since`/`--until` value as Unix seconds.
-fn date_arg(flag: &str, text: &str) -> anyhow::Result<i64> {
-    parse_date(text)
-        .map(|p| p.timestamp())
-        .with_context(|| format!("{flag} {text:?} is not a date; write it as 2025-08-29"))
+/// A `--lang` that no article of the index is in is a bad value, not a search with no hits:
+/// refused, with the languages the index holds.
+fn refuse_unknown_language(engine: &Engine, filters: &Filters) -> anyhow::Result<()> {
+    let Some(lang) = &filters.lang else {
+        return Ok(());
+    };
+    let held = engine.counts_by(Facet::Lang)?;
+    if held.contains_key(&normalize_code(lang)) {
+        return Ok(());
+    }
+    let list: Vec<&str> = held.keys().map(String::as_str).collect();
+    anyhow::bail!(
+        "--lang {lang}: no article in the index is in that language; the index holds {}",
+        if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.join(", ")
+        }
+    )
+}
+
+/// Why a search found nothing, when the options alone tell: dates that leave no time between
+/// them, or a query that is one prefix with nothing to expand to.
+fn why_no_hits(options: &SearchOptions) -> Option<String> {
+    let filters = &options.filters;
+    if let (Some(since), Some(until)) = (filters.since, filters.until) {
+        if since >= until {
+            return Some(
+                "the dates leave no time between them (--since is not before --until); \
+                 swap them"
+                    .to_string(),
+            );
+        }
+    }
+    let query = options.query.trim();
+    let word = query.rsplit_once(':').map_or(query, |(_, word)| word);
+    let prefix = word.strip_suffix('*')?;
+    if query.contains(char::is_whitespace) || prefix.contains(['*', '"']) {
+        return None;
+    }
+    if prefix.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Some(format!(
+            "a prefix needs two letters or more, so `{word}` was read as the word `{prefix}`"
+        ));
+    }
+    let unfiltered = word == query
+        && filters.lang.is_none()
+        && filters.source.is_none()
+        && filters.since.is_none()
+        && filters.until.is_none();
+    unfiltered.then(|| format!("no word in the index begins with `{prefix}`"))
 }
 
 /// On a fresh checkout, the first search builds the default index from `corpus/`.
@@ -105,4 +173,36 @@ fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
         note(index_summary(&report));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn why(query: &str, since_until: Option<(i64, i64)>) -> Option<String> {
+        let mut options = SearchOptions::new(query);
+        if let Some((since, until)) = since_until {
+            options.filters.since = Some(since);
+            options.filters.until = Some(until);
+        }
+        why_no_hits(&options)
+    }
+
+    #[test]
+    fn no_hits_are_explained_only_when_the_options_tell_why() {
+        assert!(why("k*", None)
+            .unwrap()
+            .starts_with("a prefix needs two letters"));
+        assert_eq!(
+            why("qx*", None).unwrap(),
+            "no word in the index begins with `qx`"
+        );
+        assert!(why("title:k*", None).unwrap().starts_with("a prefix needs"));
+        assert_eq!(why("title:qx*", None), None, "a field narrows it: no claim");
+        assert_eq!(why("qx* nimbus", None), None);
+        assert_eq!(why("nimbus", None), None);
+        assert!(why("nimbus", Some((10, 10))).unwrap().contains("swap them"));
+        assert_eq!(why("nimbus", Some((10, 20))), None);
+        assert_eq!(why("qx*", Some((10, 20))), None, "filters: no claim");
+    }
 }

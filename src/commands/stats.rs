@@ -4,7 +4,7 @@ use std::io::Write;
 
 use warta::search::Engine;
 
-use super::Context;
+use super::{in_index, Context};
 use crate::cli::StatsArgs;
 use crate::exit_codes::ExitCode;
 use crate::render::json::{write_line, CountsJson, StatsJson};
@@ -12,7 +12,7 @@ use crate::render::terminal;
 
 /// Runs `warta stats`.
 pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let engine = Engine::open(&ctx.index_dir)?;
+    let engine = in_index(Engine::open(&ctx.index_dir), "reading", &ctx.index_dir)?;
     let mut out = std::io::stdout().lock();
     if let Some(by) = args.by {
         let counts = engine.counts_by(by.facet())?;

@@ -92,6 +92,59 @@ pub fn parse_date(text: &str) -> Option<Published> {
     parse_words(text)
 }
 
+/// The span `[from, to)` in Unix seconds that a date a person typed names: a year (`2025`), a
+/// month (`2025-08`), a day in any shape [`parse_date`] reads, or the one second of a full
+/// timestamp. `None` when it is no date, or a numeric date that reads as two days
+/// ([`ambiguous`]): a person's `01/02/2025` is refused rather than guessed.
+pub fn period(text: &str) -> Option<(i64, i64)> {
+    use chrono::Datelike;
+    let text = text.trim();
+    let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if text.len() == 4 && digits(text) {
+        let year: i32 = text.parse().ok()?;
+        let start = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
+        return Some((day_start(start)?, day_start(end)?));
+    }
+    if let Some((y, m)) = text.split_once('-') {
+        if y.len() == 4 && (1..=2).contains(&m.len()) && digits(y) && digits(m) {
+            let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+            let end = start.checked_add_months(chrono::Months::new(1))?;
+            debug_assert_eq!(end.day(), 1);
+            return Some((day_start(start)?, day_start(end)?));
+        }
+    }
+    if ambiguous(text).is_some() {
+        return None;
+    }
+    match parse_date(text)? {
+        Published::Date(d) => Some((day_start(d)?, day_start(d.succ_opt()?)?)),
+        moment => Some((moment.timestamp(), moment.timestamp() + 1)),
+    }
+}
+
+/// The two days a numeric date such as `01/02/2025` can be, day first and month first, when
+/// they differ: articles are read day first (as Indonesian and British sources write them),
+/// but a person typing a date may be American.
+pub fn ambiguous(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = text.split_whitespace().next()?;
+    let parts: Vec<&str> = first.split(['/', '.', '-']).collect();
+    let [a, b, year] = parts.as_slice() else {
+        return None;
+    };
+    if year.len() != 4 || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let (a, b, year): (u32, u32, i32) = (a.parse().ok()?, b.parse().ok()?, year.parse().ok()?);
+    if a == b {
+        return None;
+    }
+    let day_first = NaiveDate::from_ymd_opt(year, b, a)?;
+    let month_first = NaiveDate::from_ymd_opt(year, a, b)?;
+    Some((day_first, month_first))
+}
+
 fn utc(dt: NaiveDateTime) -> Published {
     Published::DateTime(dt.and_utc().fixed_offset())
 }
@@ -178,6 +231,66 @@ mod tests {
             Some("1987-02-26T15:01:01Z")
         );
         assert_eq!(iso("1756458900").as_deref(), Some("2025-08-29T09:15:00Z"));
+    }
+
+    fn span(text: &str) -> Option<(String, String)> {
+        let iso = |t: i64| DateTime::from_timestamp(t, 0).unwrap().to_rfc3339();
+        period(text).map(|(from, to)| (iso(from), iso(to)))
+    }
+
+    #[test]
+    fn a_period_is_a_year_a_month_a_day_or_a_second() {
+        let span_of = |from: &str, to: &str| Some((from.to_string(), to.to_string()));
+        assert_eq!(
+            span("2025"),
+            span_of("2025-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            span("2025-12"),
+            span_of("2025-12-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            span("2025-02-28"),
+            span_of("2025-02-28T00:00:00+00:00", "2025-03-01T00:00:00+00:00")
+        );
+        assert_eq!(span("29 Agustus 2025"), span("2025-08-29"));
+        assert_eq!(
+            span("2025-08-29T10:00:00Z"),
+            span_of("2025-08-29T10:00:00+00:00", "2025-08-29T10:00:01+00:00")
+        );
+        assert_eq!(span("29/08/2025"), span("2025-08-29"));
+        assert_eq!(span("01/01/2025"), span("2025-01-01"));
+        for text in [
+            "01/02/2025",
+            "1.2.2025",
+            "12-11-2025 10:00",
+            "2025-13",
+            "someday",
+        ] {
+            assert_eq!(span(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_numeric_date_with_two_readings_is_ambiguous() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            ambiguous("01/02/2025"),
+            Some((day(2025, 2, 1), day(2025, 1, 2)))
+        );
+        assert_eq!(
+            ambiguous("3.4.2025 10:00"),
+            Some((day(2025, 4, 3), day(2025, 3, 4)))
+        );
+        for text in [
+            "29/08/2025",
+            "05/05/2025",
+            "2025-01-02",
+            "01/02/25",
+            "Aug 29, 2025",
+        ] {
+            assert_eq!(ambiguous(text), None, "{text}");
+        }
     }
 
     #[test]

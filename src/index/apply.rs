@@ -67,8 +67,15 @@ pub(super) struct Applier<'a> {
 
 impl Applier<'_> {
     /// Reads and parses the plan's files on `threads` workers and applies each in walk order,
-    /// committing when a commit is due; stops taking files when `cancel` is requested.
-    pub fn apply_all(&mut self, plan: &Plan, threads: usize, cancel: Cancel) -> Result<()> {
+    /// committing when a commit is due; stops taking files when `cancel` is requested. Each file
+    /// is held to `limits`.
+    pub fn apply_all(
+        &mut self,
+        plan: &Plan,
+        limits: &ingest::Limits,
+        threads: usize,
+        cancel: Cancel,
+    ) -> Result<()> {
         let queue = Queue::new(plan.work.len(), cancel);
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = mpsc::sync_channel::<(usize, Parsed)>(threads * 16);
@@ -78,7 +85,7 @@ impl Applier<'_> {
                 scope.spawn(move || {
                     while let Some(n) = queue.take() {
                         let candidate = &plan.work[n].candidate;
-                        let parsed = read_and_parse(candidate, &plan.maps[candidate.root]);
+                        let parsed = read_and_parse(candidate, &plan.maps[candidate.root], limits);
                         if tx.send((n, parsed)).is_err() {
                             break;
                         }
@@ -128,6 +135,12 @@ impl Applier<'_> {
                     ProblemKind::Failed,
                     format!("cannot read: {}", io_reason(&err)),
                 );
+                return Ok(());
+            }
+            Err(err @ IngestError::TooSlow(_)) => {
+                // Keep what the index had too: a file abandoned for time may read on a quieter run.
+                self.report
+                    .problem(candidate.display(), err.kind(), err.to_string());
                 return Ok(());
             }
             Err(err) => {
@@ -201,8 +214,8 @@ struct Parsed {
 
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
 /// the field map, so that reading a file with another map replaces its articles.
-fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
-    let bytes = match ingest::read_bytes(&candidate.path, candidate.kind) {
+fn read_and_parse(candidate: &Candidate, map: &FieldMap, limits: &ingest::Limits) -> Parsed {
+    let read = match ingest::read_file(&candidate.path, candidate.kind, limits) {
         Ok(b) => b,
         Err(err) => {
             return Parsed {
@@ -212,16 +225,17 @@ fn read_and_parse(candidate: &Candidate, map: &FieldMap) -> Parsed {
             }
         }
     };
-    let mut hash = ingest::content_hash(&bytes);
+    let mut hash = ingest::content_hash(&read.bytes);
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
-    let mut result = ingest::parse(
+    let mut result = ingest::parse_read(
         &candidate.display(),
         &candidate.key,
         candidate.kind,
-        &bytes,
+        &read,
         map,
+        limits,
     );
     // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
     // the parsers' growing strings leave (up to half their capacity), it holds less.

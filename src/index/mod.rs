@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter};
 
 use crate::error::{Error, Result};
-use crate::ingest::FieldMap;
+use crate::ingest::{self, FieldMap};
 use crate::report::{IndexReport, Problem};
 use crate::schema::{self, ArticleDocument, Fields};
 use crate::walk;
@@ -64,6 +64,8 @@ pub struct IndexOptions {
     /// before the final merge of a bulk run. The library assumes no allocator: a binary that
     /// installs one with such a call (mimalloc's `mi_collect`) passes it here.
     pub release_memory: Option<fn()>,
+    /// The bounds each input file is held to (bytes, text per article, records, time).
+    pub limits: ingest::Limits,
 }
 
 impl IndexOptions {
@@ -79,6 +81,7 @@ impl IndexOptions {
             commit_every: Duration::from_secs(30),
             fields: FieldMap::default(),
             release_memory: None,
+            limits: ingest::Limits::default(),
         }
     }
 }
@@ -196,7 +199,7 @@ pub fn run_index(
         progress,
         committer: &mut committer,
     };
-    applier.apply_all(&plan, threads, cancel)?;
+    applier.apply_all(&plan, &options.limits, threads, cancel)?;
     let interrupted = cancel.requested();
     if !interrupted {
         applier.remove_vanished(&plan.vanished);

@@ -112,6 +112,9 @@ impl Plan {
             }
             work.push(Job { candidate, before });
         }
+        // Files in the order of their roots' paths, not of the paths as given, so that which of
+        // two copies is met first (and gives the story its id) does not depend on that order.
+        work.sort_by(|a, b| walked.roots[a.candidate.root].cmp(&walked.roots[b.candidate.root]));
         // What is left was not walked: gone, if it was under a root walked now.
         let mut vanished: Vec<Vanished> = held
             .into_iter()
@@ -302,7 +305,8 @@ mod tests {
     fn a_first_build_reads_everything_and_is_bulk() {
         let walked = walk(&[("/news/a.txt", 1, 10), ("/feeds/x.csv", 1, 20)]);
         let plan = Plan::new(&options(), &Payload::default(), walked, HashMap::new());
-        assert_eq!(keys(&plan), ["/news/a.txt", "/feeds/x.csv"]);
+        // Read in the order of the roots' paths, not of the paths as given.
+        assert_eq!(keys(&plan), ["/feeds/x.csv", "/news/a.txt"]);
         assert!(plan.work.iter().all(|j| j.before.is_none()));
         assert_eq!((plan.unchanged, plan.bytes()), (0, 30));
         assert!(plan.vanished.is_empty());
@@ -394,7 +398,7 @@ mod tests {
         let before = old(&["/news", "/feeds"]);
         let plan = Plan::new(&given, &before, walked, index.clone());
         // Both walked roots take the map given, so both are read again, unchanged on disk.
-        assert_eq!(keys(&plan), ["/news/a.txt", "/feeds/x.csv"]);
+        assert_eq!(keys(&plan), ["/feeds/x.csv", "/news/a.txt"]);
         assert_eq!(plan.maps, [given.fields.clone(), given.fields.clone()]);
         assert_eq!(plan.payload.fields_of(Path::new("/feeds")), given.fields);
         assert!(plan.bulk);

@@ -37,6 +37,9 @@ pub(super) fn parse_json(text: &str, map: &FieldMap, out: &mut Records) -> Resul
 
 fn read_list(items: &[Value], map: &FieldMap, out: &mut Records) -> Result<(), IngestError> {
     for (n, item) in items.iter().enumerate() {
+        if !out.may_read(n + 1)? {
+            break;
+        }
         read_record(n + 1, item, map, out);
     }
     Ok(())
@@ -49,6 +52,9 @@ pub(super) fn parse_jsonl(
     out: &mut Records,
 ) -> Result<(), IngestError> {
     for (n, line) in text.lines().enumerate() {
+        if !out.may_read(n + 1)? {
+            break;
+        }
         let line = line.trim();
         if line.is_empty() {
             continue;

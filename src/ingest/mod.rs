@@ -7,16 +7,18 @@ pub use crate::common::date;
 mod html;
 mod json;
 pub mod lang;
+pub mod limits;
 mod markdown;
+mod markup;
 pub mod record;
 mod table;
 pub mod txt;
 
-use std::io::Read;
 use std::path::Path;
 
 use crate::article::Article;
 use crate::report::ProblemKind;
+pub use limits::{read_file, Deadline, FileBytes, Limits};
 pub use record::{FieldMap, Target};
 
 /// The input formats warta reads, chosen by file extension.
@@ -103,6 +105,12 @@ pub enum IngestError {
     /// The file holds NUL bytes: it is binary, not text.
     #[error("binary file (NUL byte at offset {0})")]
     Binary(usize),
+    /// The file is larger than the byte limit and of a format that cannot be cut short.
+    #[error("larger than {}: not read", limits::size(*.0))]
+    TooLarge(u64),
+    /// Reading and parsing the file took longer than its time budget; it was abandoned.
+    #[error("abandoned after {}s (the time limit per file)", .0.as_secs_f64())]
+    TooSlow(std::time::Duration),
     /// The file holds no text.
     #[error("empty file")]
     Empty,
@@ -120,9 +128,11 @@ impl IngestError {
     /// How the index report counts this: a file passed over, or one that failed.
     pub fn kind(&self) -> ProblemKind {
         match self {
-            IngestError::Binary(_) | IngestError::Empty | IngestError::NotArticles(_) => {
-                ProblemKind::Skipped
-            }
+            IngestError::Binary(_)
+            | IngestError::Empty
+            | IngestError::NotArticles(_)
+            | IngestError::TooLarge(_)
+            | IngestError::TooSlow(_) => ProblemKind::Skipped,
             IngestError::Unreadable(_) | IngestError::Invalid(_) => ProblemKind::Failed,
         }
     }
@@ -149,13 +159,39 @@ pub struct Ingested {
 }
 
 /// What a format parser found: articles by record number, and notes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Records {
     articles: Vec<(Option<usize>, Article)>,
     notes: Vec<Note>,
+    /// Records beyond this many are not read.
+    max_records: usize,
+    deadline: Deadline,
 }
 
 impl Records {
+    fn new(limits: &Limits, deadline: Deadline) -> Self {
+        Records {
+            articles: Vec::new(),
+            notes: Vec::new(),
+            max_records: limits.records,
+            deadline,
+        }
+    }
+
+    /// Whether record `n` (1-based) may be read: an error once the file's time is spent, and
+    /// `false` (with a warning, once) past the record limit.
+    fn may_read(&mut self, n: usize) -> Result<bool, IngestError> {
+        if n % 256 == 0 {
+            self.deadline.check()?;
+        }
+        if n > self.max_records {
+            let max = self.max_records;
+            self.warn(format!("more than {max} records: the rest are not read"));
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     fn article(&mut self, record: Option<usize>, article: Article) {
         self.articles.push((record, article));
     }
@@ -177,18 +213,7 @@ impl Records {
 /// as text instead.
 const MAX_TITLE_CHARS: usize = 400;
 
-/// Reads a file's bytes, decompressing gzip when `kind` says so.
-pub fn read_bytes(path: &Path, kind: FileKind) -> Result<Vec<u8>, IngestError> {
-    let raw = std::fs::read(path)?;
-    if !kind.gzip {
-        return Ok(raw);
-    }
-    let mut out = Vec::with_capacity(raw.len() * 4);
-    flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
-    Ok(out)
-}
-
-/// Parses the bytes of one file into articles.
+/// Parses the bytes of one file into articles, with the default limits and no deadline.
 ///
 /// `path` is the display path (as given on the command line), `key` the stable identity of the
 /// file (its canonical path), from which article ids are derived; `map` names record fields.
@@ -199,11 +224,46 @@ pub fn parse(
     bytes: &[u8],
     map: &FieldMap,
 ) -> Result<Ingested, IngestError> {
-    // As ripgrep does, a NUL byte near the start marks a binary file.
-    if let Some(pos) = bytes.iter().take(64 * 1024).position(|&b| b == 0) {
+    parse_within(
+        path,
+        key,
+        kind,
+        bytes,
+        map,
+        &Limits::default(),
+        Deadline::never(),
+    )
+}
+
+/// Parses a file read by [`read_file`] into articles within `limits`, its reading notes first.
+pub fn parse_read(
+    path: &str,
+    key: &str,
+    kind: FileKind,
+    read: &FileBytes,
+    map: &FieldMap,
+    limits: &Limits,
+) -> Result<Ingested, IngestError> {
+    let mut ingested = parse_within(path, key, kind, &read.bytes, map, limits, read.deadline)?;
+    ingested.notes.splice(0..0, read.notes.iter().cloned());
+    Ok(ingested)
+}
+
+/// Parses the bytes of one file into articles within `limits`, until `deadline`.
+fn parse_within(
+    path: &str,
+    key: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    map: &FieldMap,
+    limits: &Limits,
+    deadline: Deadline,
+) -> Result<Ingested, IngestError> {
+    // As ripgrep does, a NUL byte marks a binary file.
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(IngestError::Binary(pos));
     }
-    let mut records = Records::default();
+    let mut records = Records::new(limits, deadline);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(err) => {
@@ -225,15 +285,22 @@ pub fn parse(
             warnings.into_iter().for_each(|w| records.warn(w));
             records.article(None, article);
         }
-        Format::Html => records.article(None, html::parse_html(text)),
+        Format::Html => {
+            let (html, warnings) = markup::bound_markup(text, limits);
+            warnings.into_iter().for_each(|w| records.warn(w));
+            deadline.check()?;
+            records.article(None, html::parse_html(&html));
+        }
         Format::Json => json::parse_json(text, map, &mut records)?,
         Format::JsonLines => json::parse_jsonl(text, map, &mut records)?,
         Format::Csv => table::parse_table(text, b',', map, &mut records)?,
         Format::Tsv => table::parse_table(text, b'\t', map, &mut records)?,
     }
+    deadline.check()?;
     let Records {
         articles,
         mut notes,
+        ..
     } = records;
     if articles.is_empty() && notes.iter().all(|n| n.kind == ProblemKind::Warning) {
         return Err(IngestError::NotArticles("no articles in the file".into()));
@@ -266,6 +333,18 @@ pub fn parse(
             .join("\n\n");
             article.lede = line;
         }
+        let text_bytes = article.title.len() + article.lede.len() + article.body.len();
+        if text_bytes > limits.article_bytes {
+            cut_text(&mut article, limits.article_bytes);
+            note(
+                &mut notes,
+                format!(
+                    "text of {} cut to the first {}",
+                    limits::size(text_bytes as u64),
+                    limits::size(limits.article_bytes as u64)
+                ),
+            );
+        }
         let no_text = article.lede.is_empty() && article.body.is_empty();
         if article.title.is_empty() && no_text {
             note(&mut notes, "no title or text".into());
@@ -291,6 +370,19 @@ pub fn parse(
         articles: out,
         notes,
     })
+}
+
+/// Cuts an article's text to `max` bytes in all: the body gives way first, then the lede, then
+/// the title, each at a character boundary.
+fn cut_text(article: &mut Article, max: usize) {
+    let mut room = max;
+    for text in [&mut article.title, &mut article.lede, &mut article.body] {
+        limits::cut_at_char(text, room);
+        room -= text.len();
+    }
+    article
+        .headings
+        .retain(|h| article.body.contains(h.as_str()));
 }
 
 pub use crate::common::article_id;
@@ -359,5 +451,67 @@ mod tests {
         assert_eq!(article_id("/x/a.txt"), article_id("/x/a.txt"));
         assert_ne!(article_id("/x/a.txt"), article_id("/x/b.txt"));
         assert_eq!(article_id("/x/a.txt").len(), 16);
+    }
+
+    #[test]
+    fn long_texts_and_many_records_are_cut_with_warnings() {
+        let limits = Limits {
+            article_bytes: 100,
+            records: 3,
+            ..Limits::default()
+        };
+        let txt = FileKind {
+            format: Format::Txt,
+            gzip: false,
+        };
+        let long = format!("Title\n\nLede.\n\n{}\n", "ü".repeat(500));
+        let got = parse_within(
+            "a",
+            "a",
+            txt,
+            long.as_bytes(),
+            &FieldMap::default(),
+            &limits,
+            Deadline::never(),
+        )
+        .unwrap();
+        let a = &got.articles[0];
+        assert!(a.title.len() + a.lede.len() + a.body.len() <= 100);
+        assert_eq!(a.title, "Title");
+        assert!(got.notes[0].reason.contains("cut to the first 100 bytes"));
+        let jsonl = FileKind {
+            format: Format::JsonLines,
+            gzip: false,
+        };
+        let lines = "{\"title\": \"t\", \"body\": \"b\"}\n".repeat(10);
+        let got = parse_within(
+            "a",
+            "a",
+            jsonl,
+            lines.as_bytes(),
+            &FieldMap::default(),
+            &limits,
+            Deadline::never(),
+        )
+        .unwrap();
+        assert_eq!(got.articles.len(), 3);
+        assert!(got
+            .notes
+            .iter()
+            .any(|n| n.reason.contains("more than 3 records")));
+        let spent = Deadline::after(std::time::Duration::ZERO);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(matches!(
+            parse_within(
+                "a",
+                "a",
+                jsonl,
+                lines.as_bytes(),
+                &FieldMap::default(),
+                &limits,
+                spent
+            ),
+            Err(IngestError::TooSlow(_))
+        ));
     }
 }

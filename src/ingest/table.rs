@@ -41,6 +41,9 @@ pub(super) fn parse_table(
     }
     for (n, row) in rows.enumerate() {
         let n = n + 1;
+        if !out.may_read(n)? {
+            break;
+        }
         let row = match row {
             Ok(row) => row,
             Err(e) => {

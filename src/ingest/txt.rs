@@ -162,20 +162,26 @@ pub(super) fn field_paragraphs(text: &str) -> Vec<String> {
 
 /// One block of lines; lines of the seed layout that are a paragraph each stay separate
 /// paragraphs, while a hard-wrapped paragraph (lines not ending a sentence) is joined.
+///
+/// The length of the paragraph gathered so far is kept as it grows rather than counted again per
+/// line, so a long hard-wrapped text is joined in linear time.
 fn flush_block(block: &mut Vec<&str>, units: &mut Vec<String>) {
     let mut current = String::new();
+    let mut current_chars = 0;
     for line in block.drain(..) {
         if !current.is_empty() {
             let ends_sentence = current.ends_with(['.', '!', '?', '"', '\u{201d}', ':']);
-            let wrapped = !ends_sentence && current.chars().count() >= MIN_WRAPPED_CHARS;
+            let wrapped = !ends_sentence && current_chars >= MIN_WRAPPED_CHARS;
             if wrapped {
                 current.push(' ');
                 current.push_str(line);
+                current_chars += 1 + line.chars().count();
                 continue;
             }
             units.push(std::mem::take(&mut current));
         }
         current.push_str(line);
+        current_chars = line.chars().count();
     }
     if !current.is_empty() {
         units.push(current);
@@ -319,5 +325,33 @@ mod tests {
         assert!(a.body.contains("body goes on"));
         let b = parse_txt("T\n\nLede.\n\nBody.\n\nRelated articles\nLink one\nLink two\n");
         assert_eq!(b.body, "Body.");
+    }
+
+    #[test]
+    fn long_hard_wrapped_text_is_joined_in_linear_time() {
+        let text = |lines: usize| {
+            let mut t = String::from("Title\n\n");
+            for _ in 0..lines {
+                t.push_str("a line of hard wrapped text that goes on without ending a sentence\n");
+            }
+            t
+        };
+        let time = |text: &str| {
+            let started = std::time::Instant::now();
+            let article = parse_txt(text);
+            assert!(article.lede.len() > text.len() / 2);
+            started.elapsed()
+        };
+        // The best of five runs each, taken in turn, so that a busy machine does not decide.
+        let (small_text, large_text) = (text(20_000), text(80_000));
+        let (mut small, mut large) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..5 {
+            small = small.min(time(&small_text));
+            large = large.min(time(&large_text));
+        }
+        assert!(
+            large < small * 10 + std::time::Duration::from_millis(100),
+            "4x the text took {large:?} against {small:?}"
+        );
     }
 }

@@ -14,8 +14,8 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 pub const K1: f32 = 1.2;
 /// Term-frequency saturation in English text and in unstemmed text (the exact copy of every
 /// article, and languages other than English and Indonesian): a repeated word counts for more
-/// before it saturates. Measured in `benches/eval/README.md`
-/// (rows 24-29): TIME and BBC rank better than with 1.2, Indonesian about the same.
+/// before it saturates. Measured in `eval/README.md`: TIME and BBC rank better than with 1.2,
+/// Indonesian about the same.
 pub const K1_ENGLISH: f32 = 2.0;
 
 /// The saturation for fields analysed with `analyzer`.
@@ -35,7 +35,7 @@ pub const IDF_FLOOR: f32 = 0.01;
 /// The Robertson–Spärck Jones idf of a term in `n` of `total` documents, `ln((N - n + 0.5) /
 /// (n + 0.5))`, floored at [`IDF_FLOOR`]. Unlike tantivy's `ln(1 + …)`, it gives words in
 /// half the documents or more next to nothing, which acts as a stop list that adapts to the
-/// collection (measured in `benches/eval/README.md`).
+/// collection (measured in `eval/README.md`).
 pub fn idf(n: u64, total: u64) -> f32 {
     let (n, total) = (n as f32, total.max(n) as f32);
     ((total - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR)

@@ -39,6 +39,8 @@ pub struct Resolved {
     pub terms: Vec<String>,
     /// What each term's match is multiplied by.
     pub weight: f32,
+    /// Whether the word itself is in the index (always, for a prefix).
+    pub as_typed: bool,
 }
 
 /// What the expanded words of one query stood for in the index searched, by word as it is
@@ -50,6 +52,12 @@ pub struct Expansions {
     pub typos: BTreeMap<String, Vec<String>>,
     /// Words written with `*` and the indexed words they begin.
     pub prefixes: BTreeMap<String, Vec<String>>,
+    /// The words of the query, in its order, that no article has as typed and that stood for
+    /// their misspellings instead.
+    pub replaced: Vec<String>,
+    /// Whether every word the query looks for is among `replaced`: its results are for other
+    /// words than the ones typed.
+    pub all_replaced: bool,
 }
 
 impl Expansions {
@@ -66,16 +74,34 @@ impl Expansions {
         self.terms().next().is_none()
     }
 
-    /// Records that `word`, expanded as `how`, stood for `terms` (when it stood for any).
-    pub(super) fn record(&mut self, word: &str, how: Expansion, terms: &[String]) {
-        if terms.is_empty() {
+    /// The query as searched when every word of it was replaced: each word's most frequent
+    /// stand-in, in the query's order (`micrsoft acquisiton` → `microsoft acquisition`).
+    pub fn respelled(&self) -> Option<String> {
+        if !self.all_replaced {
+            return None;
+        }
+        let words: Vec<&str> = self
+            .replaced
+            .iter()
+            .filter_map(|word| self.typos.get(word)?.first().map(String::as_str))
+            .collect();
+        Some(words.join(" "))
+    }
+
+    /// Records that `word`, expanded as `how`, stood for the terms of `resolved` (when it stood
+    /// for any).
+    pub(super) fn record(&mut self, word: &str, how: Expansion, resolved: &Resolved) {
+        if resolved.terms.is_empty() {
             return;
         }
         let words = match how {
             Expansion::Typo { .. } => &mut self.typos,
             Expansion::Prefix => &mut self.prefixes,
         };
-        words.insert(word.to_string(), terms.to_vec());
+        words.insert(word.to_string(), resolved.terms.clone());
+        if matches!(how, Expansion::Typo { .. }) && !resolved.as_typed {
+            self.replaced.push(word.to_string());
+        }
     }
 }
 
@@ -108,9 +134,10 @@ impl<'a> Expander<'a> {
             return Ok(Resolved {
                 terms: Vec::new(),
                 weight: 1.0,
+                as_typed: true,
             });
         };
-        let (weight, expand) = match how {
+        let (weight, expand, as_typed) = match how {
             Expansion::Typo { weight, .. } => {
                 let found = searcher.doc_freq(&Term::from_field_text(self.field, word))?;
                 // A word in one article in a thousand (and three at least) is a word users
@@ -118,16 +145,20 @@ impl<'a> Expander<'a> {
                 // dictionary, a large share of a search's time, for no change in ranking
                 // (they would weigh a tenth).
                 let common = found >= 3 && found * 1000 >= searcher.num_docs();
-                (if found > 0 { weight } else { 1.0 }, !common)
+                (if found > 0 { weight } else { 1.0 }, !common, found > 0)
             }
-            Expansion::Prefix => (1.0, true),
+            Expansion::Prefix => (1.0, true, true),
         };
         let terms = if expand {
             self.terms(searcher, word, how)?
         } else {
             Vec::new()
         };
-        let resolved = Resolved { terms, weight };
+        let resolved = Resolved {
+            terms,
+            weight,
+            as_typed,
+        };
         self.resolved.insert(key, resolved.clone());
         Ok(resolved)
     }
@@ -222,12 +253,17 @@ mod tests {
         let prefix = expander.resolve("kemitra", Expansion::Prefix).unwrap();
         assert_eq!(prefix.terms, ["kemitraan"]);
         let mut expansions = Expansions::default();
-        expansions.record("micrsoft", typo, &misspelt.terms);
-        expansions.record("kemitra", Expansion::Prefix, &prefix.terms);
+        expansions.record("micrsoft", typo, &misspelt);
+        expansions.record("kemitra", Expansion::Prefix, &prefix);
         assert_eq!(
             expansions.terms().collect::<Vec<_>>(),
             ["microsoft", "kemitraan"]
         );
+        // Not in the index as typed, so replaced; a prefix never is.
+        assert_eq!(expansions.replaced, ["micrsoft"]);
+        assert_eq!(expansions.respelled(), None);
+        expansions.all_replaced = true;
+        assert_eq!(expansions.respelled().as_deref(), Some("microsoft"));
     }
 
     #[test]

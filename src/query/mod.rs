@@ -3,6 +3,7 @@
 //! score for exact (unstemmed) matches so they rank above stemmed ones.
 
 pub mod bm25;
+pub mod dates;
 pub mod expand;
 pub mod parse;
 
@@ -42,6 +43,14 @@ pub const SPLIT_PHRASE_WEIGHT: f32 = 0.5;
 pub const ALTERNATIVE_WEIGHT: f32 = 0.5;
 /// Queries with more words than this are refused: they are pasted text, not searches.
 pub const MAX_WORDS: usize = 256;
+
+/// Groups nested deeper than this are refused: no one types them, and the parser recurses.
+pub const MAX_NESTING: usize = 64;
+/// The most a query's sloppy phrases may cost, summed: each costs its word count times its
+/// slop. tantivy's sloppy phrase matching grows with both, and fast with repeated words (forty
+/// times one word within a slop of 100 exhausted memory), so the product is bounded in the
+/// query builder: `"a b"~100` and `"a b c d e f g h"~25` run, `"w w … (40×)"~100` is refused.
+pub const SLOP_BUDGET: u64 = 200;
 
 /// Restrictions that apply whatever the query says.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +95,12 @@ pub fn build_in(
     filters: &Filters,
     searcher: Option<&Searcher>,
 ) -> Result<BuiltQuery> {
+    let depth = nesting(text);
+    if depth > MAX_NESTING {
+        return Err(Error::QueryTooCostly(format!(
+            "groups nested {depth} deep (at most {MAX_NESTING})"
+        )));
+    }
     let tree = parse(text);
     if let Some((message, pos)) = first_invalid(&tree) {
         return Err(Error::BadQuery { message, pos });
@@ -97,6 +112,12 @@ pub fn build_in(
             pos: 0,
         });
     }
+    let cost = slop_cost(&tree);
+    if cost > SLOP_BUDGET {
+        return Err(Error::QueryTooCostly(format!(
+            "sloppy phrases cost {cost} (words times slop; at most {SLOP_BUDGET})"
+        )));
+    }
     let mut builder = Builder {
         fields,
         langs,
@@ -106,8 +127,11 @@ pub fn build_in(
         expander: Expander::new(searcher, fields.text_exact),
         expanded: Expansions::default(),
         failed: None,
+        searched: 0,
     };
     let query = builder.node(&tree, false);
+    builder.expanded.all_replaced =
+        builder.searched > 0 && builder.expanded.replaced.len() == builder.searched;
     if let Some(error) = builder.failed {
         return Err(error.into());
     }
@@ -153,11 +177,21 @@ pub fn build_in(
     })
 }
 
-/// Articles published in `[from, to)` (Unix seconds; `None` is open).
+/// The earliest and latest Unix seconds a date term can hold (tantivy counts nanoseconds in an
+/// `i64`); dates beyond are clamped to them.
+const DATE_SECS: std::ops::RangeInclusive<i64> = -9_223_372_035..=9_223_372_035;
+
+/// Articles published in `[from, to)` (Unix seconds; `None` is open). Both ends open
+/// (`published:[* TO *]`) means articles with a date.
 fn published_range(fields: &Fields, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+    let from = match (from, to) {
+        (None, None) => Some(*DATE_SECS.start()),
+        _ => from,
+    };
     let bound = |t: Option<i64>, inclusive: bool| match t {
         None => Bound::Unbounded,
         Some(secs) => {
+            let secs = secs.clamp(*DATE_SECS.start(), *DATE_SECS.end());
             let term = Term::from_field_date_for_search(
                 fields.published,
                 DateTime::from_timestamp_secs(secs),
@@ -180,6 +214,36 @@ fn count_words(node: &Node) -> usize {
         Node::Must(n) | Node::Not(n) => count_words(n),
         Node::Published { .. } | Node::Invalid { .. } => 0,
     }
+}
+
+/// What the sloppy phrases of a query cost together: words times slop, summed.
+fn slop_cost(node: &Node) -> u64 {
+    match node {
+        Node::Phrase { text, slop, .. } if *slop > 0 => {
+            let words = text.split(|c: char| !c.is_alphanumeric());
+            words.filter(|w| !w.is_empty()).count() as u64 * u64::from(*slop)
+        }
+        Node::Any(v) | Node::All(v) => v.iter().map(slop_cost).sum(),
+        Node::Must(n) | Node::Not(n) => slop_cost(n),
+        _ => 0,
+    }
+}
+
+/// How deep the query's parentheses nest, outside quotes.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0, false);
+    for c in text.chars() {
+        match c {
+            '"' | '\u{201c}' | '\u{201d}' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn first_invalid(node: &Node) -> Option<(String, usize)> {
@@ -226,6 +290,8 @@ struct Builder<'a> {
     expanded: Expansions,
     /// The first error met looking words up.
     failed: Option<tantivy::TantivyError>,
+    /// Words (and phrases) the query looks for, outside `NOT`.
+    searched: usize,
 }
 
 impl Builder<'_> {
@@ -238,11 +304,12 @@ impl Builder<'_> {
                 expand::Resolved {
                     terms: Vec::new(),
                     weight: 1.0,
+                    as_typed: true,
                 }
             }
         };
         if !negated {
-            self.expanded.record(word, how, &resolved.terms);
+            self.expanded.record(word, how, &resolved);
         }
         self.expander.query(&resolved)
     }
@@ -343,6 +410,9 @@ impl Builder<'_> {
             Some(FieldSel::Tags) => return keyword(fields.tags, text.trim()),
             _ => {}
         }
+        if !negated {
+            self.searched += 1;
+        }
         let title_only = field == Some(FieldSel::Title);
         let text = if phrase { text } else { strip_possessive(text) };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -432,6 +502,9 @@ impl Builder<'_> {
             return self.words(text, field, 0, true, negated);
         };
         let beginning = beginning.clone();
+        if !negated {
+            self.searched += 1;
+        }
         Some(self.expand(&beginning, Expansion::Prefix, negated))
     }
 }

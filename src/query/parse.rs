@@ -6,6 +6,8 @@
 //! The parser is lenient, as a search box should be: an unclosed quote or parenthesis closes at
 //! the end, a stray `)` is ignored, and `word:` with an unknown field is plain text.
 
+use crate::common::date::period;
+
 /// A user-visible field a query can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldSel {
@@ -238,7 +240,12 @@ fn is_date_field(name: &str) -> bool {
 pub fn date_range(spec: &str) -> Result<(Option<i64>, Option<i64>), String> {
     let spec = spec.trim();
     let bad = || {
-        format!("`{spec}` is not a date or range (e.g. 2024, 2024-05, 2024-05-01, [2024-01-01 TO 2024-06-30], >=2024-05-01)")
+        match crate::common::date::ambiguous(spec.trim_start_matches(['>', '<', '='])) {
+        Some((day_first, _)) => format!(
+            "`{spec}` is ambiguous (day or month first?): write dates as year-month-day, e.g. {day_first}"
+        ),
+        None => format!("`{spec}` is not a date or range (e.g. 2024, 2024-05, 2024-05-01, [2024-01-01 TO 2024-06-30], >=2024-05-01)"),
+    }
     };
     if let Some(inner) = spec.strip_prefix(['[', '{']) {
         let from_inclusive = spec.starts_with('[');
@@ -276,31 +283,6 @@ pub fn date_range(spec: &str) -> Result<(Option<i64>, Option<i64>), String> {
     }
     let (s, e) = period(spec).ok_or_else(bad)?;
     Ok((Some(s), Some(e)))
-}
-
-/// The span of a year, a month or a day (a moment for a full timestamp).
-fn period(text: &str) -> Option<(i64, i64)> {
-    use chrono::{Datelike, NaiveDate};
-    let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if text.len() == 4 && digits(text) {
-        let year: i32 = text.parse().ok()?;
-        let start = NaiveDate::from_ymd_opt(year, 1, 1)?;
-        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1)?;
-        return Some((day_start(start)?, day_start(end)?));
-    }
-    if let Some((y, m)) = text.split_once('-') {
-        if y.len() == 4 && (1..=2).contains(&m.len()) && digits(y) && digits(m) {
-            let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
-            let end = start.checked_add_months(chrono::Months::new(1))?;
-            debug_assert_eq!(end.day(), 1);
-            return Some((day_start(start)?, day_start(end)?));
-        }
-    }
-    match crate::common::date::parse_date(text)? {
-        crate::article::Published::Date(d) => Some((day_start(d)?, day_start(d.succ_opt()?)?)),
-        moment => Some((moment.timestamp(), moment.timestamp() + 1)),
-    }
 }
 
 /// A `+`/`-` is an operator only at the start of a word, not inside one (`Go-Jek`).

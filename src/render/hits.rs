@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use warta::search::{Hit, Hits};
 
 use super::json::{write_line, HitJson, SearchJson};
-use super::{terminal, Style};
+use super::{escape, terminal, Style};
 
 /// The output formats of `search` and `similar`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,13 @@ pub fn print_hits(hits: &Hits, format: Format, style: Style, footer: bool) -> io
     let mut printer = printer(format, &mut out, style, footer);
     print_page(printer.as_mut(), hits)?;
     drop(printer);
+    out.flush()
+}
+
+/// Writes the number of matching articles, alone on a line (`search --count`).
+pub fn print_count(total: usize) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{total}")?;
     out.flush()
 }
 
@@ -94,9 +101,12 @@ struct Text<'w> {
 }
 
 impl HitPrinter for Text<'_> {
-    fn begin(&mut self, _hits: &Hits) -> io::Result<()> {
+    fn begin(&mut self, hits: &Hits) -> io::Result<()> {
         self.first = true;
-        Ok(())
+        match terminal::respelled_line(hits) {
+            Some(line) if !hits.hits.is_empty() => writeln!(self.out, "{line}\n"),
+            _ => Ok(()),
+        }
     }
 
     fn hit(&mut self, rank: usize, hit: &Hit) -> io::Result<()> {
@@ -143,19 +153,20 @@ impl HitPrinter for JsonLines<'_> {
 }
 
 /// Tab-separated lines: id, score, published, lang, source, path, title, url. Tabs and line
-/// breaks inside a value become spaces; unknown values are empty.
+/// breaks inside a value become spaces, other control characters are escaped (`\x1b`);
+/// unknown values are empty.
 struct Tsv<'w> {
     out: &'w mut dyn Write,
 }
 
 impl HitPrinter for Tsv<'_> {
     fn hit(&mut self, _rank: usize, hit: &Hit) -> io::Result<()> {
-        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        let clean = |s: &str| escape(&s.replace(['\t', '\n', '\r'], " ")).into_owned();
         let fields = [
-            hit.id.clone(),
+            clean(&hit.id),
             format!("{:.4}", hit.score),
             hit.published.map(|p| p.to_iso()).unwrap_or_default(),
-            hit.lang.clone(),
+            clean(&hit.lang),
             hit.source.as_deref().map(clean).unwrap_or_default(),
             clean(&hit.path),
             clean(&hit.title),
@@ -165,7 +176,8 @@ impl HitPrinter for Tsv<'_> {
     }
 }
 
-/// The file of each hit, once per page, in rank order (a record's `file#N` is its file).
+/// The file of each hit, once per page, in rank order (a record's `file#N` is its file). A name
+/// with control characters is printed escaped (`\x1b`, as `ls -b` does), never raw.
 struct Paths<'w> {
     out: &'w mut dyn Write,
     seen: HashSet<String>,
@@ -183,7 +195,7 @@ impl HitPrinter for Paths<'_> {
             _ => hit.path.as_str(),
         };
         if self.seen.insert(file.to_string()) {
-            writeln!(self.out, "{file}")?;
+            writeln!(self.out, "{}", escape(file))?;
         }
         Ok(())
     }
@@ -209,6 +221,7 @@ mod tests {
                 highlights: vec![(2, 9)],
             },
             duplicates: Vec::new(),
+            typo_matches: Default::default(),
         }
     }
 

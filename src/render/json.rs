@@ -27,6 +27,9 @@ pub struct SearchJson<'a> {
     hits: Vec<HitJson<'a>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     facets: BTreeMap<&'static str, &'a BTreeMap<String, u64>>,
+    /// Each misspelt word of the query with the indexed words it was expanded to; prefix words
+    /// (`kemitra*`) are not listed, the `*` having asked for every word they begin.
+    expanded: &'a BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> SearchJson<'a> {
@@ -40,6 +43,7 @@ impl<'a> SearchJson<'a> {
             took_ms: (hits.took_ms * 1000.0).round() / 1000.0,
             hits: hits.hits.iter().map(HitJson::new).collect(),
             facets: hits.facets.iter().map(|(f, c)| (f.name(), c)).collect(),
+            expanded: &hits.expanded.typos,
         }
     }
 }
@@ -58,6 +62,8 @@ pub struct HitJson<'a> {
     snippet: &'a str,
     highlights: &'a [(usize, usize)],
     duplicates: &'a [String],
+    /// The misspelt query words this hit has only through words within a typo of them.
+    typo_matches: &'a BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> HitJson<'a> {
@@ -75,6 +81,7 @@ impl<'a> HitJson<'a> {
             snippet: &h.snippet.text,
             highlights: &h.snippet.highlights,
             duplicates: &h.duplicates,
+            typo_matches: &h.typo_matches,
         }
     }
 }

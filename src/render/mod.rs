@@ -6,9 +6,11 @@ pub mod hits;
 pub mod json;
 pub mod messages;
 pub mod progress;
+pub mod sanitize;
 pub mod terminal;
 
-pub use hits::{print_hits, Format};
+pub use hits::{print_count, print_hits, Format};
+pub use sanitize::{escape, sanitize};
 
 use std::borrow::Cow;
 
@@ -49,37 +51,9 @@ impl Style {
     }
 }
 
-/// Removes what could drive a terminal from untrusted text: control characters (a newline
-/// becomes a space) and bidirectional overrides, which can make text read differently from
-/// what it is.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
-    let bad = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-    };
-    if !text.chars().any(bad) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .filter_map(|c| match c {
-                '\n' | '\t' | '\r' => Some(' '),
-                c if bad(c) => None,
-                c => Some(c),
-            })
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sanitize_strips_escapes_and_bidi() {
-        assert_eq!(sanitize("a\x1b[31mb\u{202e}c\nd"), "a[31mbc d");
-        assert!(matches!(sanitize("plain"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn no_colour_means_no_escapes() {

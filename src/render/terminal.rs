@@ -6,7 +6,7 @@ use warta::report::IndexReport;
 use warta::search::{FacetCounts, Hit, Hits, Stats};
 use warta::Article;
 
-use super::{sanitize, Style};
+use super::{escape, sanitize, Style};
 
 /// A headline in bold; records of data sets often have none.
 fn title(text: &str, style: Style) -> String {
@@ -27,7 +27,33 @@ pub fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, style: Style) -> 
         style.path(&sanitize(&hit.path)),
         style.dim(&meta_line(hit))
     )?;
-    writeln!(out, "    {}", marked(hit, style))
+    writeln!(out, "    {}", marked(hit, style))?;
+    if !hit.typo_matches.is_empty() {
+        let line = format!("matched: {}", typo_list(&hit.typo_matches));
+        writeln!(out, "    {}", style.dim(&sanitize(&line)))?;
+    }
+    Ok(())
+}
+
+/// `covia (for covid), microsft (for microsoft)`: what stood for each misspelt word.
+fn typo_list(typos: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    let each = typos
+        .iter()
+        .map(|(word, stand_ins)| format!("{} (for {word})", stand_ins.join(", ")));
+    each.collect::<Vec<_>>().join(", ")
+}
+
+/// When no word of the query is in the index as typed, the words searched instead, as a
+/// search engine says it: `showing results for covia (no article has covid)`.
+pub fn respelled_line(hits: &Hits) -> Option<String> {
+    let respelled = hits.expanded.respelled()?;
+    let typed = hits.expanded.replaced.join(" or ");
+    Some(
+        sanitize(&format!(
+            "showing results for {respelled} (no article has {typed})"
+        ))
+        .into_owned(),
+    )
 }
 
 /// Facet counts after the hits: `source: a 12, b 3`, most first.
@@ -76,7 +102,7 @@ pub fn write_footer(out: &mut impl Write, hits: &Hits, style: Style) -> io::Resu
 }
 
 fn meta_line(hit: &Hit) -> String {
-    let mut parts = vec![hit.lang.clone()];
+    let mut parts = vec![sanitize(&hit.lang).into_owned()];
     if let Some(source) = &hit.source {
         parts.push(sanitize(source).into_owned());
     }
@@ -175,7 +201,11 @@ pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<
     let rows = [
         (
             "index",
-            format!("{} ({})", s.index_dir.display(), human_bytes(s.index_bytes)),
+            format!(
+                "{} ({})",
+                escape(&s.index_dir.display().to_string()),
+                human_bytes(s.index_bytes)
+            ),
         ),
         ("documents", s.documents.to_string()),
         ("languages", counts(&s.languages, 10)),

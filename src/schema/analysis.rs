@@ -2,8 +2,8 @@
 //! stemmer (English, or Indonesian from `frostem`, which tantivy's own `Language` lacks).
 //!
 //! The stemmer is wrapped with a word → stem cache: word frequencies follow Zipf's law, so a
-//! small cache answers most lookups, and stemming otherwise costs six times the tokenizing
-//! (PERFORMANCE.md). The cache is one per thread and language, not one per analyzer: tantivy
+//! small cache answers most lookups, and stemming otherwise costs several times the tokenizing
+//! (benches/RESULTS.md). The cache is one per thread and language, not one per analyzer: tantivy
 //! clones an analyzer for every field of every segment it writes, so per-clone caches were
 //! refilled from empty with each segment and held four times over per indexing thread.
 
@@ -29,7 +29,7 @@ pub const PLAIN: &str = "warta_plain";
 /// Words longer than this (in bytes) are not indexed: they are hashes, URLs or junk.
 const MAX_WORD_BYTES: usize = 60;
 /// Entries kept in one stem cache (one thread, one language) before it is emptied and refilled:
-/// some 10 MB, and most of a language's running text even in the synthetic 100K corpus.
+/// a few MB, and most of a language's running text even in the large synthetic corpora.
 const STEM_CACHE_ENTRIES: usize = 100_000;
 
 /// Registers warta's analyzers with an index's tokenizer manager.
@@ -229,8 +229,8 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
 /// Finds the words of a text whose stem under one analyzer is among given stems: the tokens
 /// that analyzer gives that are in the set, with their offsets, for highlighting. Only the
 /// words that can have one of the stems are stemmed, which makes a page of snippets a
-/// tokenizer pass and a few stems rather than a stem per word (the stemming was a sixth of a
-/// `warta search` process). The Snowball stemmers only cut and rewrite word endings, so an
+/// tokenizer pass and a few stems rather than a stem per word (stemming every word was a large
+/// share of a `warta search` process). The Snowball stemmers only cut and rewrite word endings, so an
 /// English word keeps its first letter; the Indonesian one also cuts prefixes, putting back
 /// at most one letter (`menyapu` → `sapu`), so its stem past the first letter is a part of
 /// the word. A word that cannot have any of the stems is left alone.

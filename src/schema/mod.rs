@@ -64,9 +64,9 @@ pub const TITLE_REPEAT: usize = 4;
 /// Times the lede is written into the combined text field.
 pub const LEDE_REPEAT: usize = 1;
 /// Times the title is written into the exact (unstemmed) copy of the text: as often as into
-/// the stemmed field. Once would save three analyses of every title, but with the per-language
-/// saturation it cost TIME 0.726 -> 0.721 nDCG@10 (below FTS5), twice 0.721 and Indonesian
-/// 0.791 -> 0.786 (benches/eval).
+/// the stemmed field. Once (or twice) would save analyses of every title, but with the
+/// per-language saturation it ranked TIME and Indonesian queries worse, TIME below FTS5
+/// (benches/RESULTS.md).
 pub const EXACT_TITLE_REPEAT: usize = TITLE_REPEAT;
 
 /// Handles to every field of the schema.
@@ -312,15 +312,14 @@ fn open_directory(dir: &Path) -> Result<MmapDirectory> {
     Ok(MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?)
 }
 
-/// How stored documents are compressed: zstd at its default level 3 keeps the docstore at about
-/// half the raw text (lz4: three quarters), and a hit's 32 KB block still decompresses in tens
-/// of microseconds. The setting lives in each index's meta.json, so indexes built with lz4
+/// How stored documents are compressed: zstd at its default level 3 keeps the docstore much
+/// smaller than lz4 does, and a hit's block still decompresses quickly. The setting lives in each index's meta.json, so indexes built with lz4
 /// stay readable.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
-/// Bytes of stored documents compressed together. 32 KB blocks compress 3.5% better than
-/// tantivy's 16 KB with zstd 3 on the synthetic news text (x2.04 against x1.97) and decompress
-/// in some 30 µs; a fresh process's search of 10 hits took 0.3 ms more (p50 3.4 -> 3.7 ms at
-/// 100K) than with lz4, and no less with 16 KB blocks.
+/// Bytes of stored documents compressed together. 32 KB blocks compress better than tantivy's
+/// 16 KB with zstd 3 on the synthetic news text and still decompress quickly; a fresh process's
+/// search of 10 hits was a little slower than with lz4, and no faster with 16 KB blocks
+/// (benches/RESULTS.md has the figures).
 const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
 
 /// The settings of a new index.
@@ -440,7 +439,7 @@ impl Fields {
 /// An article as tantivy indexes it. tantivy's writer queues up to 10,000 documents; a
 /// `TantivyDocument` would copy each article's text into every field that indexes it (stored,
 /// stemmed with the title repeated, exact), three to four times over, where this one lends
-/// tantivy the article's own strings (the queue held 140 MB at 100K, now about a third).
+/// tantivy the article's own strings (the queue holds about a third of what it did).
 pub struct ArticleDocument {
     fields: Fields,
     article: Article,

@@ -159,7 +159,8 @@ impl Engine {
             facets.insert(Facet::Source, sources);
         }
         let highlight = self.with_expanded(&built);
-        let hits = self.hits(&searcher, page, &highlight, options)?;
+        let typos = &built.expanded.typos;
+        let hits = self.hits(&searcher, page, &highlight, typos, options)?;
         Ok(Hits {
             query: options.query.clone(),
             total: ranked.total,
@@ -228,15 +229,18 @@ impl Engine {
         highlight
     }
 
-    /// Hits with their stored fields and snippets for a page of ranked addresses.
+    /// Hits with their stored fields and snippets for a page of ranked addresses; `typos` are
+    /// the misspelt words of the query with the indexed words they stood for.
     pub(super) fn hits(
         &self,
         searcher: &Searcher,
         page: Vec<Folded>,
         highlight: &HashMap<&'static str, HashSet<String>>,
+        typos: &BTreeMap<String, Vec<String>>,
         options: &SearchOptions,
     ) -> Result<Vec<Hit>> {
         let mut matchers = BTreeMap::new();
+        let mut typo_matchers = HashMap::new();
         let no_terms = Default::default();
         let mut hits = Vec::with_capacity(page.len());
         for ((score, addr), folded) in page {
@@ -259,6 +263,17 @@ impl Engine {
                 format!("{}\n\n{}", article.lede, article.body)
             };
             let matches = matcher.matches(&text, terms);
+            let typo_matches = if typos.is_empty() {
+                BTreeMap::new()
+            } else {
+                // The words matched for the snippet, and the title's: a title match is a match.
+                let in_title = matcher.matches(&article.title, terms);
+                let matched = matches.iter().chain(&in_title).map(|m| m.2.as_str());
+                let typo = typo_matchers.entry(analyzer_name).or_insert_with(|| {
+                    snippet::TypoMatcher::new(typos, &mut analysis::analyzer(analyzer_name))
+                });
+                typo.only_through_typos(&matched.collect())
+            };
             let snippet =
                 snippet::snippets_around(&text, &matches, options.snippets, options.snippet_chars);
             hits.push(Hit {
@@ -272,6 +287,7 @@ impl Engine {
                 lang: article.lang,
                 snippet,
                 duplicates,
+                typo_matches,
             });
         }
         self.inner.matchers.give_back(matchers);

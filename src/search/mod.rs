@@ -25,6 +25,8 @@ pub use snippet::Snippet;
 pub use sources::SPELLING_SAMPLE;
 pub use stats::Stats;
 
+use std::collections::BTreeMap;
+
 use crate::article::Published;
 use crate::query::Filters;
 
@@ -105,6 +107,9 @@ pub struct Hit {
     pub snippet: Snippet,
     /// Ids of other matching articles of the same story, folded into this hit.
     pub duplicates: Vec<String>,
+    /// The misspelt query words this hit has not as typed but only through indexed words
+    /// within a typo of them, each with those words (`covid` → `["covia"]`).
+    pub typo_matches: BTreeMap<String, Vec<String>>,
 }
 
 /// A page of results.

@@ -74,7 +74,13 @@ impl Engine {
             .take(limit)
             .collect();
         let options = SearchOptions::new(format!("similar to {}", article.id));
-        let hits = self.hits(&searcher, page, &HashMap::new(), &options)?;
+        let hits = self.hits(
+            &searcher,
+            page,
+            &HashMap::new(),
+            &Default::default(),
+            &options,
+        )?;
         Ok(Hits {
             query: options.query,
             total,

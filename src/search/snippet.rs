@@ -5,9 +5,11 @@
 //! field with a single analyzer and reports byte offsets, while warta's matches depend on each
 //! article's language and its JSON contract counts characters.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
+
+use crate::schema::analysis::tokens;
 
 /// A passage with the positions of its matched words.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,6 +18,68 @@ pub struct Snippet {
     pub text: String,
     /// `[start, end)` offsets in Unicode characters into `text`.
     pub highlights: Vec<(usize, usize)>,
+}
+
+/// Tells which query words a hit matched only through misspellings, from the terms found in
+/// its text for snippets (no second look at the text): per misspelt word, the analysed forms of
+/// the word as typed and of each indexed word that stood for it, under one analyzer.
+pub struct TypoMatcher {
+    words: Vec<TypoWord>,
+}
+
+struct TypoWord {
+    word: String,
+    own: HashSet<String>,
+    stand_ins: Vec<(String, HashSet<String>)>,
+}
+
+impl TypoMatcher {
+    /// A matcher for `typos` (each misspelt word with the indexed words it stood for) as
+    /// `analyzer` analyses them. A stand-in that analyses as the word does (`covids` for
+    /// `covid`) is a form of the word, not a misspelling, and is left out.
+    pub fn new(typos: &BTreeMap<String, Vec<String>>, analyzer: &mut TextAnalyzer) -> Self {
+        let mut analysed = |text: &str| -> HashSet<String> {
+            tokens(analyzer, text).into_iter().map(|t| t.text).collect()
+        };
+        let words = typos
+            .iter()
+            .map(|(word, stand_ins)| {
+                let own = analysed(word);
+                let stand_ins = stand_ins
+                    .iter()
+                    .map(|s| (s.clone(), analysed(s)))
+                    .filter(|(_, forms)| forms.is_disjoint(&own))
+                    .collect();
+                TypoWord {
+                    word: word.clone(),
+                    own,
+                    stand_ins,
+                }
+            })
+            .collect();
+        TypoMatcher { words }
+    }
+
+    /// The words a hit whose text holds the analysed terms `matched` has not as typed but
+    /// through stand-ins, each with the stand-ins it has.
+    pub fn only_through_typos(&self, matched: &HashSet<&str>) -> BTreeMap<String, Vec<String>> {
+        let mut found = BTreeMap::new();
+        for word in &self.words {
+            if word.own.iter().any(|t| matched.contains(t.as_str())) {
+                continue;
+            }
+            let stand_ins: Vec<String> = word
+                .stand_ins
+                .iter()
+                .filter(|(_, forms)| forms.iter().any(|t| matched.contains(t.as_str())))
+                .map(|(s, _)| s.clone())
+                .collect();
+            if !stand_ins.is_empty() {
+                found.insert(word.word.clone(), stand_ins);
+            }
+        }
+        found
+    }
 }
 
 /// The best passage of `text` of about `max_chars` characters for the analysed `terms`.
@@ -287,6 +351,26 @@ mod tests {
         for &(a, b) in &three.highlights {
             assert!(chars[a..b].iter().all(|c| c.is_alphabetic()));
         }
+    }
+
+    #[test]
+    fn a_word_matched_only_through_a_misspelling_is_told_with_its_stand_ins() {
+        let typos = BTreeMap::from([
+            (
+                "covid".to_string(),
+                vec!["covia".to_string(), "covids".to_string()],
+            ),
+            ("vaccine".to_string(), vec!["vaccina".to_string()]),
+        ]);
+        let typo = TypoMatcher::new(&typos, &mut analyzer(EN));
+        let matched = |terms: &[&str]| typo.only_through_typos(&terms.iter().copied().collect());
+        assert_eq!(
+            matched(&["covia", "vaccin"]),
+            BTreeMap::from([("covid".to_string(), vec!["covia".to_string()])])
+        );
+        // `covids` stems as `covid` does: a form of the word, not a misspelling.
+        assert!(matched(&["covid", "vaccin"]).is_empty());
+        assert!(matched(&["vaccin"]).is_empty());
     }
 
     #[test]

@@ -234,6 +234,13 @@ fn a_search_says_what_its_misspelt_and_prefix_words_stood_for() {
         .map(|&(from, to)| snippet.text.chars().skip(from).take(to - from).collect())
         .collect();
     assert!(marked.contains(&"factory".to_string()), "{marked:?}");
+    // The hit has `factory` only for `fatcory`; `bat*` was written as a prefix, so it is one
+    // of the query's words as typed, and not every word was replaced.
+    assert_eq!(hits.hits[0].typo_matches["fatcory"], ["factory"]);
+    assert_eq!(expanded.replaced, ["fatcory"]);
+    assert_eq!(expanded.respelled(), None);
+    let alone = engine.search(&SearchOptions::new("fatcory")).unwrap();
+    assert_eq!(alone.expanded.respelled().as_deref(), Some("factory"));
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn check(query: &str) {
                 );
             }
         }
-        Err(err @ Error::BadQuery { .. }) => {
+        Err(err @ (Error::BadQuery { .. } | Error::QueryTooCostly(_))) => {
             let message = err.to_string();
             assert!(
                 !message.contains('\n') && !message.is_empty(),
@@ -118,4 +118,53 @@ fn hostile_strings() {
     ] {
         check(query);
     }
+}
+
+/// Queries built to exhaust memory or time: repeated words in sloppy phrases, huge slops, open
+/// date ranges, thousands of terms, deep nesting. Each is answered or refused with a message.
+#[test]
+fn costly_queries_are_answered_or_refused() {
+    let phrase =
+        |word: &str, n: usize, slop: u32| format!("\"{}\"~{slop}", vec![word; n].join(" "));
+    let mut queries = vec![
+        phrase("microsoft", 40, 100),
+        phrase("microsoft", 250, 100),
+        phrase("data", 8, 1_000_000),
+        phrase("cloud", 2, 100),
+        format!("\"{}\"~100", "cloud-".repeat(60)),
+        "data ".repeat(10_000),
+        "\"data\"~3 ".repeat(5_000),
+        "(".repeat(100_000) + "x" + &")".repeat(100_000),
+        (0..10_000)
+            .map(|n| format!("w{n}"))
+            .collect::<Vec<_>>()
+            .join(" OR "),
+    ];
+    for range in [
+        "[* TO *]",
+        "{* TO *}",
+        "[* TO 2025]",
+        "[2024 TO *]",
+        "{2024 TO *}",
+        "{* TO 2025}",
+        "[0001 TO 9999]",
+        "2400",
+        "<=9999",
+        ">1000",
+        "[ TO ]",
+    ] {
+        queries.push(format!("published:{range}"));
+        queries.push(format!("cloud published:{range}"));
+    }
+    for query in &queries {
+        check(query);
+    }
+    let refused = |query: &str| {
+        let options = SearchOptions::new(query);
+        matches!(engine().search(&options), Err(Error::QueryTooCostly(_)))
+    };
+    assert!(refused(&phrase("microsoft", 40, 100)));
+    assert!(!refused(&phrase("cloud", 2, 100)));
+    let all = engine().search(&SearchOptions::new("published:[* TO *]"));
+    assert!(!all.unwrap().hits.is_empty());
 }

@@ -132,6 +132,8 @@ fn every_json_shape_matches_its_golden_file() {
         &["search", "zeppelin", "--json"],
         1,
     );
+    // A word in no article as typed, replaced by the indexed words within a typo of it.
+    check(&s, "search-typo.json", &["search", "satelite", "--json"], 0);
     check(
         &s,
         "show.json",
@@ -184,6 +186,7 @@ fn every_hit_format_matches_its_golden_file() {
     ] {
         check(&s, name, &["search", query, "--format", format], 0);
     }
+    check(&s, "hits-typo.txt", &["search", "satelite", "broadbnd"], 0);
     check(
         &s,
         "similar.tsv",

@@ -18,6 +18,8 @@ pub struct SearchJson {
     /// Only with `--facet`.
     #[serde(default)]
     pub facets: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>>,
+    /// Each misspelt word of the query and the indexed words it stood for.
+    pub expanded: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One hit.
@@ -35,6 +37,8 @@ pub struct HitJson {
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
     pub duplicates: Vec<String>,
+    /// The misspelt words this hit has only through their stand-ins.
+    pub typo_matches: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// `show --json`.

@@ -3,18 +3,25 @@
 //!
 //! Tests named `shared_*` read the public corpora in `../shared` and are `#[ignore]`d, so the
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
-
 mod cli;
+mod count;
 mod damage;
+mod dates;
+mod escapes;
 mod export;
 mod formats;
 mod fuzz;
 mod golden;
+mod hostile;
 mod index;
 mod json;
+mod messages;
 mod output;
 mod query;
 mod scale;
 mod shared;
+mod ship;
+mod signals;
 mod sources;
+mod typos;
 mod util;

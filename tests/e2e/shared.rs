@@ -446,7 +446,7 @@ fn shared_story_collapse_against_bbc_duplicates() {
             .find(|(original, copies)| *original == f || copies.iter().any(|c| c == f))
             .map_or_else(|| f.to_string(), |(original, _)| original.clone())
     };
-    let judged = std::fs::read_to_string(root().join("benches/eval/en.tsv")).unwrap();
+    let judged = std::fs::read_to_string(root().join("eval/en.tsv")).unwrap();
     let mut queries = 0;
     for line in judged
         .lines()

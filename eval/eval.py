@@ -17,10 +17,10 @@ Query sets (judgment files next to this script, format described in their header
 
 Standard library only.  Typical runs (from the repository root):
 
-    python3 benches/eval/eval.py --engines fts5                    # reference figures only
-    python3 benches/eval/eval.py --out eval.md --json eval.json    # both engines
-    python3 benches/eval/eval.py --record                          # write benches/eval/baseline.json
-    python3 benches/eval/eval.py --check benches/eval/baseline.json
+    python3 eval/eval.py --engines fts5                    # reference figures only
+    python3 eval/eval.py --out eval.md --json eval.json    # both engines
+    python3 eval/eval.py --record                          # write eval/baseline.json
+    python3 eval/eval.py --check eval/baseline.json
 
 Exit status: 0 ok, 1 a set regressed in ``--check`` mode, 2 setup or engine error.
 """
@@ -40,10 +40,10 @@ from typing import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.dont_write_bytecode = True  # keep benches/eval free of __pycache__
+sys.dont_write_bytecode = True  # keep eval free of __pycache__
 import time_docs  # noqa: E402  (sibling module)
 
-REPO_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+REPO_ROOT = os.path.normpath(os.path.join(HERE, ".."))
 DEFAULT_CORPORA = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "corpora"))
 DEFAULT_WARTA = os.path.join(REPO_ROOT, "target", "release", "warta")
 DEFAULT_BASELINE = os.path.join(HERE, "baseline.json")
@@ -419,7 +419,7 @@ def check_setup(args: argparse.Namespace) -> None:
     """Fail before any work if the corpora, the baseline or the engine choice cannot work."""
     if not os.path.isdir(args.corpora):
         raise EvalError(f"corpora directory not found: {args.corpora}\n"
-                        "       (expected /work/shared/corpora next to the repository; pass --corpora DIR)")
+                        "       (expected ../shared/corpora beside the repository; pass --corpora DIR)")
     if (args.check or args.record) and "warta" not in args.engines:
         raise EvalError("--check and --record compare warta's figures; include warta in --engines")
     if args.check and not os.path.isfile(args.check):

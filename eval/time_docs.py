@@ -74,7 +74,7 @@ def write_docs(docs: list[TimeDoc], out_dir: str) -> None:
 def default_time_all() -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     return os.path.normpath(
-        os.path.join(here, "..", "..", "..", "shared", "corpora", "ir-test", "time", "TIME.ALL"))
+        os.path.join(here, "..", "..", "shared", "corpora", "ir-test", "time", "TIME.ALL"))
 
 
 def main() -> int:

@@ -22,7 +22,7 @@ import os
 import re
 import sys
 
-sys.dont_write_bytecode = True  # keep benches/eval free of __pycache__
+sys.dont_write_bytecode = True  # keep eval free of __pycache__
 from time_docs import split_time_all  # noqa: E402  (sibling module)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,7 +105,7 @@ def write_tsv(rows: list[tuple[str, str, list[str]]], out: str) -> None:
 
 
 def default_time_dir() -> str:
-    return os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "corpora", "ir-test", "time"))
+    return os.path.normpath(os.path.join(HERE, "..", "..", "shared", "corpora", "ir-test", "time"))
 
 
 def main() -> int:

@@ -1,0 +1,367 @@
+//! Hostile input: files built to exhaust memory or time (gzip bombs, sparse multi-gigabyte
+//! files, HTML nested 100,000 deep, a million attributes, 100,000 identical records), each
+//! indexed beside good files by `warta index` under an address-space limit. The run must
+//! finish, commit the good files, and report the hostile one with a reason.
+//!
+//! Two bounds are held: resident memory at its peak (the child's own `ru_maxrss`) under 1 GiB,
+//! and address space (`RLIMIT_AS`) under 2 GiB, so that a file read whole fails the run rather
+//! than swapping the machine. Address space counts what the allocator reserves, not what it
+//! touches: mimalloc reserves per thread, so a run indexing large articles and many records on
+//! two threads reserves well over 1 GiB that it never uses, while a run over the shipped corpus
+//! passes within a quarter of that.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{Run, Sandbox};
+
+/// The address space a `warta index` run gets here.
+const ADDRESS_SPACE: u64 = 2 << 30;
+/// The resident memory a `warta index` run may peak at, in KiB.
+const MAX_RSS_KIB: i64 = 1 << 20;
+
+/// Runs warta in the sandbox with its address space limited to [`ADDRESS_SPACE`], and checks
+/// that its resident memory peaked under [`MAX_RSS_KIB`].
+// The child is reaped by `wait4`, which also gives its resource usage.
+#[allow(clippy::zombie_processes)]
+fn run_limited(sandbox: &Sandbox, args: &[&str]) -> Run {
+    use std::io::Read;
+    let mut cmd = sandbox.cmd(args);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: setrlimit is async-signal-safe and touches nothing of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: ADDRESS_SPACE,
+                rlim_max: ADDRESS_SPACE,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("run warta");
+    // The reports are small, so the pipes are read after the child ends.
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: waits for our own child, whose status and usage go into locals.
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(waited, child.id() as i32);
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let run = Run {
+        code,
+        stdout,
+        stderr,
+    };
+    assert!(
+        usage.ru_maxrss < MAX_RSS_KIB,
+        "peak RSS {} KiB; {run:?}",
+        usage.ru_maxrss
+    );
+    run
+}
+
+/// Two ordinary articles, the good files beside the hostile ones.
+fn write_good_files(sandbox: &Sandbox) {
+    sandbox.write(
+        "in/good-1.txt",
+        "Nimbus cloud outage\n\nA storage fault took the Nimbus cloud down for six hours.\n",
+    );
+    sandbox.write(
+        "in/good-2.txt",
+        "Tanibaik raises funds\n\nThe agritech startup Tanibaik raised a series A round.\n",
+    );
+}
+
+/// Indexes `in/` under the limit with `extra` arguments; the report's problems by file name.
+fn index(sandbox: &Sandbox, extra: &[&str]) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut args = vec!["index", "--json", "--threads", "2", "in"];
+    args.extend_from_slice(extra);
+    let run = run_limited(sandbox, &args);
+    assert!(run.code == 0, "{run:?}");
+    let report: Value = run.json();
+    let mut problems: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for p in report["problems"].as_array().unwrap() {
+        let name = Path::new(p["path"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let name = name.split('#').next().unwrap().to_string();
+        problems.entry(name).or_default().push((
+            p["kind"].as_str().unwrap().to_string(),
+            p["reason"].as_str().unwrap().to_string(),
+        ));
+    }
+    problems
+}
+
+/// The titles a search finds (exit 0 or 1).
+fn titles(sandbox: &Sandbox, query: &str) -> Vec<String> {
+    let run = sandbox.run(&["search", "--json", "-n", "50", query]);
+    assert!(run.code <= 1, "{run:?}");
+    let found: Value = run.json();
+    found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// How many articles a search matches, copies folded into a hit included.
+fn articles(sandbox: &Sandbox, query: &str) -> usize {
+    let found: Value = sandbox.run(&["search", "--json", query]).code(0).json();
+    let hits = found["hits"].as_array().unwrap();
+    hits.iter()
+        .map(|h| 1 + h["duplicates"].as_array().unwrap().len())
+        .sum()
+}
+
+fn assert_good_files_indexed(sandbox: &Sandbox) {
+    assert_eq!(titles(sandbox, "nimbus"), ["Nimbus cloud outage"]);
+    assert_eq!(titles(sandbox, "tanibaik"), ["Tanibaik raises funds"]);
+}
+
+/// One gzip member of `bytes`, to be repeated: gzip readers read concatenated members as one
+/// stream, so a small file expands to gigabytes without the test compressing them.
+fn gzip_member(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A gzip file of `copies` members of `bytes`.
+fn write_bomb(path: &Path, bytes: &[u8], copies: usize) {
+    let member = gzip_member(bytes);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for _ in 0..copies {
+        file.write_all(&member).unwrap();
+    }
+    file.flush().unwrap();
+}
+
+#[test]
+fn bombs_and_sparse_files_are_reported_and_the_good_files_committed() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    let block = 16 << 20;
+    // 10 GiB of zeros, 10 GiB of text lines, 10 GiB of JSON lines, each in a few MB of gzip.
+    write_bomb(
+        &sandbox.path().join("in/zeros.txt.gz"),
+        &vec![0; block],
+        640,
+    );
+    let text = b"all work and no play makes a dull article\n".repeat(block / 42);
+    write_bomb(&sandbox.path().join("in/text.txt.gz"), &text, 640);
+    let body = "the same words again and again in a body of some length ".repeat(30);
+    let record = format!("{{\"title\": \"Bomb record\", \"body\": \"{body}\"}}\n");
+    let lines = record.as_bytes().repeat(block / record.len());
+    write_bomb(&sandbox.path().join("in/lines.jsonl.gz"), &lines, 640);
+    // A sparse 6 GiB text file, and a JSON file over the byte limit.
+    let sparse = std::fs::File::create(sandbox.path().join("in/sparse.txt")).unwrap();
+    sparse.set_len(6 << 30).unwrap();
+    sandbox.write("in/big.json", format!("[{}]", " ".repeat(5 << 20)));
+
+    let problems = index(&sandbox, &["--max-file-size", "4M"]);
+    assert_good_files_indexed(&sandbox);
+    let reason = |file: &str| {
+        problems[file]
+            .iter()
+            .map(|(k, r)| format!("{k}: {r}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    assert!(
+        reason("zeros.txt.gz").contains("skipped: binary file"),
+        "{problems:?}"
+    );
+    assert!(
+        reason("sparse.txt").contains("skipped: binary file"),
+        "{problems:?}"
+    );
+    assert!(
+        reason("big.json").contains("skipped: larger than 4 MiB"),
+        "{problems:?}"
+    );
+    assert!(
+        reason("text.txt.gz").contains("warning: larger than 4 MiB"),
+        "{problems:?}"
+    );
+    assert!(
+        reason("lines.jsonl.gz").contains("warning: larger than 4 MiB"),
+        "{problems:?}"
+    );
+    // What was read of the bombs within the limit is indexed.
+    assert!(!titles(&sandbox, "\"bomb record\"").is_empty());
+}
+
+#[test]
+fn html_nested_100k_deep_or_with_a_million_attributes_is_cut_in_bounded_time() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    let deep = format!(
+        "<html><head><title>Deep page</title></head><body>{}<p>deepest words</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    sandbox.write("in/deep.html", deep);
+    let attributes: String = (0..1_000_000).map(|n| format!(" a{n}=\"{n}\"")).collect();
+    let wide = format!(
+        "<html><head><title>Wide page</title></head><body><p{attributes}>wide words</p></body></html>"
+    );
+    sandbox.write("in/wide.html", wide);
+    let started = std::time::Instant::now();
+    let problems = index(&sandbox, &[]);
+    let took = started.elapsed();
+    assert_good_files_indexed(&sandbox);
+    assert!(
+        problems["deep.html"][0]
+            .1
+            .contains("HTML nested deeper than 256"),
+        "{problems:?}"
+    );
+    assert!(
+        problems["wide.html"][0]
+            .1
+            .contains("more than 64 attributes"),
+        "{problems:?}"
+    );
+    assert_eq!(titles(&sandbox, "deepest"), ["Deep page"]);
+    assert_eq!(titles(&sandbox, "wide"), ["Wide page"]);
+    assert!(took < std::time::Duration::from_secs(60), "took {took:?}");
+}
+
+#[test]
+fn identical_records_long_articles_and_utf16_files_are_indexed_within_bounds() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    let line = "{\"title\": \"Same story\", \"body\": \"one text copied over and over again\"}\n";
+    sandbox.write("in/copies.jsonl", line.repeat(100_000));
+    let long = format!("Long article\n\nLede.\n\n{}\n", "word ".repeat(400_000));
+    sandbox.write("in/long.txt", long);
+    let mut utf16 = vec![0xff, 0xfe];
+    let text = "Berita dalam UTF-16\n\nArtikel ini disimpan sebagai UTF-16 oleh editor lama.\n";
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    sandbox.write("in/utf16.txt", utf16);
+    let problems = index(
+        &sandbox,
+        &["--max-records", "50000", "--max-article-size", "1M"],
+    );
+    assert_good_files_indexed(&sandbox);
+    assert!(
+        problems["copies.jsonl"][0]
+            .1
+            .contains("more than 50000 records"),
+        "{problems:?}"
+    );
+    assert!(
+        problems["long.txt"][0].1.contains("cut to the first 1 MiB"),
+        "{problems:?}"
+    );
+    assert_eq!(problems["utf16.txt"][0].1, "UTF-16 text, decoded");
+    assert_eq!(titles(&sandbox, "editor"), ["Berita dalam UTF-16"]);
+    // The copies are one story: one hit, the others folded into it.
+    let run = sandbox
+        .run(&["search", "--json", "\"copied over\""])
+        .code(0);
+    let found: Value = run.json();
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_over_its_time_budget_is_abandoned_and_the_run_goes_on() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    let line = "{\"title\": \"Slow\", \"body\": \"a record\"}\n";
+    sandbox.write("in/slow.jsonl", line.repeat(10));
+    index(&sandbox, &[]);
+    assert_eq!(articles(&sandbox, "slow"), 10);
+    // Grown past what it can be read in within its time: abandoned, its old articles kept.
+    sandbox.write("in/slow.jsonl", line.repeat(1_000_000));
+    let problems = index(&sandbox, &["--file-timeout", "0.2"]);
+    assert_eq!(problems["slow.jsonl"][0].0, "skipped");
+    assert!(
+        problems["slow.jsonl"][0].1.contains("abandoned after"),
+        "{problems:?}"
+    );
+    assert_good_files_indexed(&sandbox);
+    assert_eq!(articles(&sandbox, "slow"), 10);
+}
+
+#[test]
+fn costly_queries_are_refused_with_exit_2_and_open_ranges_answered() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    index(&sandbox, &[]);
+    let phrase = format!("\"{}\"~100", vec!["nimbus"; 40].join(" "));
+    let run = run_limited(&sandbox, &["search", &phrase]).code(2);
+    assert!(run.stderr.contains("query too costly"), "{}", run.stderr);
+    assert!(run.stderr.contains("smaller ~slop"), "{}", run.stderr);
+    let deep = "(".repeat(50_000) + "nimbus" + &")".repeat(50_000);
+    run_limited(&sandbox, &["search", &deep]).code(2);
+    let many = vec!["nimbus"; 10_000].join(" ");
+    run_limited(&sandbox, &["search", &many]).code(2);
+    run_limited(&sandbox, &["search", "\"nimbus cloud\"~100"]).code(0);
+    for range in ["[* TO *]", "{* TO *}", "[2020 TO *]", "[* TO 2400]", "2400"] {
+        let run = run_limited(&sandbox, &["search", &format!("nimbus published:{range}")]);
+        assert!(run.code <= 1, "{range}: {run:?}");
+    }
+}
+
+/// The story an article gets does not depend on the order its files are indexed in: the same
+/// copies, given as two folders in either order, get the same story ids.
+#[test]
+fn story_ids_do_not_depend_on_indexing_order() {
+    use warta::index::{run_index, IndexOptions, NoProgress};
+    let sandbox = Sandbox::empty();
+    let text = "Altura commits billions to data centres\n\n\
+                Altura will spend billions on new data centres across the region over the next \
+                five years, the company said, as demand for cloud computing keeps growing.\n";
+    sandbox.write("one/a.txt", text);
+    sandbox.write("two/b.txt", text);
+    sandbox.write("two/c.txt", text.replace("billions", "six billion dollars"));
+    let (one, two) = (sandbox.path().join("one"), sandbox.path().join("two"));
+    let stories = |name: &str, paths: Vec<std::path::PathBuf>| {
+        let dir = sandbox.path().join(name);
+        let mut options = IndexOptions::new(dir.clone(), paths);
+        options.threads = 1;
+        run_index(&options, &NoProgress, &Default::default()).unwrap();
+        let engine = warta::search::Engine::open(&dir).unwrap();
+        let mut stories: Vec<(String, u64)> = engine
+            .stories()
+            .unwrap()
+            .into_iter()
+            .map(|(path, story, _)| (path, story))
+            .collect();
+        stories.sort();
+        stories
+    };
+    let forward = stories("ix1", vec![one.clone(), two.clone()]);
+    let backward = stories("ix2", vec![two, one]);
+    assert_eq!(forward.len(), 3);
+    assert_eq!(forward[0].1, forward[1].1, "{forward:?}");
+    assert_eq!(forward, backward);
+}
