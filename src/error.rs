@@ -11,6 +11,15 @@ pub enum Error {
     /// The index was built by an incompatible version of warta.
     #[error("this index ({}) was built by another version of warta", .0.display())]
     SchemaMismatch(PathBuf),
+    /// A file of the index is missing or is not what was written (its checksum fails), or its
+    /// meta.json is gone while its segments remain.
+    #[error("the index in {} is damaged ({file})", .dir.display())]
+    Damaged {
+        /// The index directory.
+        dir: PathBuf,
+        /// The first file found damaged, relative to `dir`.
+        file: String,
+    },
     /// Another process holds the index writer lock.
     #[error("index is being written by another process")]
     IndexLocked,
@@ -54,6 +63,7 @@ impl Error {
         match self {
             Error::IndexNotFound(_) => Some("build one with `warta index PATH`"),
             Error::SchemaMismatch(_) => Some("run `warta index --rebuild`"),
+            Error::Damaged { .. } => Some("run warta index --rebuild"),
             Error::IndexLocked => Some("wait for the other `warta index` to finish"),
             // The date message lists the forms a date may take; the hint says what to change.
             Error::BadQuery { message, .. } if message.contains("not a date") => {

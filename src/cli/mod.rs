@@ -54,6 +54,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Serve the index over HTTP: a JSON API and a search page
     Serve(ServeArgs),
+    /// Read every file of the index and say whether it is intact (exit 2 when damaged)
+    Check(CheckArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (read it with `warta man | man -l -`)
@@ -373,6 +375,14 @@ pub struct StatsArgs {
     /// Only count articles by source, language or year
     #[arg(long, value_enum, value_name = "FACET")]
     pub by: Option<FacetArg>,
+}
+
+/// `warta check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `warta export`.

@@ -1,6 +1,7 @@
 //! One file per command: each turns its clap arguments into library options, calls the
 //! library, and hands the result to `render`.
 
+pub mod check;
 pub mod export;
 pub mod index;
 pub mod roots;
@@ -52,7 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         style: Style { color },
         quiet: cli.quiet,
     };
-    match cli.command {
+    check::blame_damage(&ctx.index_dir, || match cli.command {
         Command::Index(args) => index::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
@@ -62,9 +63,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Roots(args) => roots::run(&ctx, args),
         Command::Forget(args) => roots::forget(&ctx, args),
         Command::Serve(args) => crate::serve::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
         Command::Completions(args) => ship::completions(args),
         Command::Man => ship::man(),
-    }
+    })
 }
 
 /// A library result with an operating-system error named by what warta was doing with which

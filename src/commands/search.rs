@@ -7,6 +7,7 @@ use warta::common::lang::normalize_code;
 use warta::index::IndexOptions;
 use warta::query::dates::{half_life, period_end, period_start, OptionError};
 use warta::query::Filters;
+use warta::schema::damage::holds_segment_files;
 use warta::schema::index_exists;
 use warta::search::{Engine, Facet, SearchOptions, SortBy};
 
@@ -177,6 +178,7 @@ fn why_no_hits(options: &SearchOptions) -> Option<String> {
 fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
     if !ctx.default_index
         || index_exists(&ctx.index_dir)
+        || holds_segment_files(&ctx.index_dir)
         || !Path::new(DEFAULT_CORPUS).is_dir()
         || !in_warta_checkout()
     {

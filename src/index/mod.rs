@@ -25,6 +25,7 @@ mod commit;
 mod merge;
 mod plan;
 mod roots;
+mod rebuild;
 pub mod story;
 mod trim;
 
@@ -130,7 +131,8 @@ pub fn remembered_roots(index_dir: &Path) -> Result<Vec<PathBuf>> {
     if !schema::index_exists(index_dir) {
         return Ok(Vec::new());
     }
-    let index = Index::open_in_dir(index_dir)?;
+    let index =
+        Index::open_in_dir(index_dir).map_err(|err| schema::name_damage(err.into(), index_dir))?;
     Ok(Payload::read(&index)?.roots)
 }
 
@@ -143,10 +145,19 @@ pub fn run_index(
 ) -> Result<IndexReport> {
     let started = Instant::now();
     let cancel = Cancel::new(cancel);
-    let (index, fields, _trimmer) = open_or_create(&options.index_dir, options.rebuild)?;
+    // A rebuild of an index that is there is built beside it and swapped in when done, so a
+    // search sees the old index or the new one, never a part of the new one.
+    let beside = (options.rebuild && holds_an_index(&options.index_dir))
+        .then(|| rebuild::beside(&options.index_dir))
+        .transpose()?;
+    let dir = beside.as_ref().map_or(&*options.index_dir, |b| &*b.dir);
+    let (index, fields, _trimmer) = open_or_create(dir, options.rebuild)?;
     let threads = options.threads.max(1);
     let mut writer = open_writer(&index, threads, options.memory_mb)?;
-    let old = remembered(&index, options)?;
+    let old = match beside {
+        Some(_) => rebuild::remembered(&options.index_dir, options),
+        None => remembered(&index, options)?,
+    };
     let paths = if options.paths.is_empty() {
         &old.roots
     } else {
@@ -188,6 +199,7 @@ pub fn run_index(
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
         report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        schema::apply_umask(dir)?;
         return Ok(report);
     }
     for problem in &report.problems {
@@ -254,7 +266,16 @@ pub fn run_index(
     let bulk = plan.bulk;
     drop((plan, stories));
     if bulk && !interrupted {
-        merge::merge_after_bulk(&index, &options.index_dir, threads, options.release_memory);
+        merge::merge_after_bulk(&index, dir, threads, options.release_memory);
+    }
+    schema::damage::record_verified(&index, dir)?;
+    schema::apply_umask(dir)?;
+    if let Some(beside) = &beside {
+        drop((index, _trimmer));
+        // An interrupted rebuild leaves the old index as it was; the next one starts over.
+        if !interrupted {
+            rebuild::swap_in(&beside.dir, &options.index_dir)?;
+        }
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
@@ -277,6 +298,11 @@ pub fn articles_count(n: u64) -> String {
     }
     let noun = if n == 1 { "article" } else { "articles" };
     format!("{grouped} {noun}")
+}
+
+/// Whether `dir` holds an index, or what is left of one (segments without a meta.json).
+fn holds_an_index(dir: &Path) -> bool {
+    schema::index_exists(dir) || schema::damage::holds_segment_files(dir)
 }
 
 /// A writer on `index` with `threads` indexing threads sharing `memory_mb`.
@@ -302,10 +328,21 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Trimmer)>
     let directory = TrimmedDirectory::open(dir)?;
     let trimmer = directory.trimmer();
     let (index, fields) = if !schema::index_exists(dir) {
+        // Segments without a meta.json: nothing says which of them were the index, and a new
+        // index's first commit would garbage-collect them all. Only a rebuild may delete them.
+        if schema::damage::holds_segment_files(dir) {
+            if !rebuild {
+                return Err(Error::Damaged {
+                    dir: dir.to_path_buf(),
+                    file: "meta.json".to_string(),
+                });
+            }
+            remove_index_files(dir)?;
+        }
         schema::create_index_in(dir, directory)?
     } else {
         match schema::open_index_in(dir, directory.clone()) {
-            Err(Error::SchemaMismatch(_)) if rebuild => {
+            Err(Error::SchemaMismatch(_) | Error::Damaged { .. }) if rebuild => {
                 remove_index_files(dir)?;
                 schema::create_index_in(dir, directory)?
             }

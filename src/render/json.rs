@@ -345,3 +345,33 @@ impl RootsJson {
         }
     }
 }
+
+/// `check --json`.
+#[derive(Serialize)]
+pub struct CheckJson<'a> {
+    index: String,
+    /// `ok` or `damaged`.
+    state: &'static str,
+    damaged: &'a [String],
+    articles: Option<u64>,
+    segments: Option<usize>,
+    schema_version: Option<u64>,
+}
+
+impl<'a> CheckJson<'a> {
+    /// The JSON form of the state of the index in `dir`.
+    pub fn new(dir: &std::path::Path, health: &'a warta::schema::damage::Health) -> Self {
+        CheckJson {
+            index: dir.display().to_string(),
+            state: if health.damaged.is_empty() {
+                "ok"
+            } else {
+                "damaged"
+            },
+            damaged: &health.damaged,
+            articles: health.articles,
+            segments: health.segments,
+            schema_version: health.schema_version,
+        }
+    }
+}

@@ -3,7 +3,9 @@
 //! that touches tantivy.
 
 pub mod analysis;
-mod version;
+pub mod damage;
+mod read_only;
+pub(crate) mod version;
 
 use std::path::Path;
 
@@ -211,25 +213,98 @@ pub fn index_exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens the index in `dir`, checking that warta built it with this schema.
+/// Opens the index in `dir` for reading, checking that warta built it with this schema and
+/// that its files are intact. It writes nothing and takes no lock, so a read-only copy opens.
 pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
     if !index_exists(dir) {
+        if damage::holds_segment_files(dir) {
+            return Err(Error::Damaged {
+                dir: dir.to_path_buf(),
+                file: "meta.json".to_string(),
+            });
+        }
         return Err(Error::IndexNotFound(dir.to_path_buf()));
     }
-    open_index_in(dir, open_directory(dir)?)
+    // A writer that commits while the index is opened may delete the files of the commit being
+    // opened where no lock keeps it from it (see `read_only`): they then seem missing, and the
+    // open is tried again at the new commit.
+    let mut tries = 10;
+    loop {
+        let before = std::fs::read(dir.join("meta.json"))?;
+        let directory = read_only::ReadOnlyDirectory::open(dir).map_err(Error::from)?;
+        let lock = directory
+            .acquire_lock(&tantivy::directory::META_LOCK)
+            .map_err(|err| tantivy::TantivyError::LockFailure(err, None))?;
+        let opened = open_index_in(dir, directory);
+        drop(lock);
+        let moved = || std::fs::read(dir.join("meta.json")).is_ok_and(|after| after != before);
+        match opened {
+            Err(Error::Damaged { .. }) if tries > 1 && moved() => tries -= 1,
+            other => return other,
+        }
+    }
 }
 
 /// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
-/// `dir`, checking that warta built it with this schema.
+/// `dir`, checking that warta built it with this schema and that its files are intact.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
     version::check_version(&directory, dir)?;
-    let index = Index::open(directory)?;
+    let index = Index::open(directory).map_err(|e| name_damage(e.into(), dir))?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
+    damage::verify(&index, dir)?;
     analysis::register(index.tokenizers());
     Ok((index, fields))
+}
+
+/// Gives the files tantivy writes whole (meta.json, .managed.json) the mode any file the user
+/// creates gets: tantivy writes them through a temporary file, made 0600, and renames it, so
+/// another user (or a search as a service user) could not read an index it could otherwise.
+pub fn apply_umask(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = 0o666 & !umask();
+        for name in ["meta.json", ".managed.json"] {
+            let path = dir.join(name);
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.permissions().mode() & 0o777 != mode => {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+                }
+                Ok(_) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The process's umask, as Linux reports it in /proc/self/status (reading it with umask(2)
+/// would change it for a moment, for every thread); 022 where it cannot be read.
+#[cfg(unix)]
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("Umask:"))?;
+            u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+        })
+        .unwrap_or(0o022)
+}
+
+/// `err` as the damage of the index in `dir` when it is tantivy's word for one (a file gone,
+/// data that does not decode), else as it is.
+pub fn name_damage(err: Error, dir: &Path) -> Error {
+    match err {
+        Error::Engine(inner) => match inner.downcast::<tantivy::TantivyError>() {
+            Ok(tantivy) => damage::as_damage(&tantivy, dir).unwrap_or(Error::Engine(tantivy)),
+            Err(other) => Error::Engine(other),
+        },
+        other => other,
+    }
 }
 
 /// tantivy's own directory of index files in `dir`.

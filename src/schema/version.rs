@@ -38,6 +38,13 @@ pub fn check_version(directory: &dyn Directory, dir: &Path) -> Result<()> {
     }
 }
 
+/// The schema version the last commit of the index in `directory` names, if it names one.
+pub fn read_version(directory: &dyn Directory) -> Option<u64> {
+    let bytes = directory.atomic_read(Path::new("meta.json")).ok()?;
+    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    payload_version(meta.payload.as_deref())
+}
+
 /// The `schema` number a commit payload names, if it names one.
 fn payload_version(payload: Option<&str>) -> Option<u64> {
     let value: serde_json::Value = serde_json::from_str(payload?).ok()?;

@@ -83,7 +83,7 @@ impl Engine {
     /// Opens the index in `dir` at its last commit.
     pub fn open(dir: &Path) -> Result<Engine> {
         let (mut index, fields) = schema::open_index(dir)?;
-        let mut reader = manual_reader(&index)?;
+        let mut reader = manual_reader(&index).map_err(|e| schema::name_damage(e, dir))?;
         // Searchers search with the executor of the index they were made from, so a large
         // index is read again with a thread per segment (only there: reading meta.json again
         // here would cost every search process).
@@ -93,7 +93,7 @@ impl Engine {
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if cores > 1 {
                 index.set_multithread_executor(segments.min(cores))?;
-                reader = manual_reader(&index)?;
+                reader = manual_reader(&index).map_err(|e| schema::name_damage(e, dir))?;
             }
         }
         Ok(Engine::with_reader(

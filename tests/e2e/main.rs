@@ -5,6 +5,7 @@
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
 mod cli;
 mod count;
+mod damage;
 mod dates;
 mod escapes;
 mod export;
