@@ -6,6 +6,7 @@
 mod cli;
 mod dates;
 mod export;
+mod feeds;
 mod formats;
 mod fuzz;
 mod golden;
