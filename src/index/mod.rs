@@ -24,8 +24,8 @@ mod apply;
 mod commit;
 mod merge;
 mod plan;
-mod roots;
 mod rebuild;
+mod roots;
 pub mod story;
 mod trim;
 

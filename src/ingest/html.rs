@@ -321,6 +321,13 @@ fn ld_name(value: &Value) -> Option<String> {
     .filter(|s| !s.is_empty())
 }
 
+/// The paragraphs and headings of an HTML fragment (a feed item's content): markup, scripts
+/// and boilerplate dropped, entities decoded.
+pub(super) fn fragment_blocks(html: &str) -> Vec<Block> {
+    let doc = Html::parse_document(html);
+    text_blocks(content_root(&doc))
+}
+
 /// Where the article text is: the longest `<article>`, else the element marked as the
 /// article body, else `<main>`, else `<body>`.
 fn content_root(doc: &Html) -> ElementRef<'_> {

@@ -152,7 +152,8 @@ pub fn read_file(path: &Path, kind: FileKind, limits: &Limits) -> Result<FileByt
         deadline.check()?;
     }
     if bytes.len() as u64 > limit {
-        if kind.format == Format::Json {
+        // A document that is whole or nothing: cut short, it would not parse.
+        if matches!(kind.format, Format::Json | Format::Feed | Format::Xml) {
             return Err(IngestError::TooLarge(limit));
         }
         bytes.truncate(limit as usize);

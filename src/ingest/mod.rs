@@ -4,6 +4,7 @@
 //! a reason why the file is not one, so every format can be tested on its own.
 
 pub use crate::common::date;
+mod feed;
 mod html;
 mod json;
 pub mod lang;
@@ -40,17 +41,27 @@ pub enum Format {
     Csv,
     /// Tab-separated rows, one article each.
     Tsv,
+    /// An RSS, RDF or Atom feed (`.rss`, `.rdf`, `.atom`): one article per item.
+    Feed,
+    /// An `.xml` file: read as a feed when its root element is one, else passed over.
+    Xml,
 }
 
 impl Format {
     /// Whether a file holds records (`file#N`) rather than one article.
     pub fn has_records(self) -> bool {
-        matches!(self, Format::JsonLines | Format::Csv | Format::Tsv)
+        matches!(
+            self,
+            Format::JsonLines | Format::Csv | Format::Tsv | Format::Feed | Format::Xml
+        )
     }
 
     /// Whether articles are read from named fields, so that a `FieldMap` applies.
     pub fn reads_named_fields(self) -> bool {
-        !matches!(self, Format::Txt | Format::Html)
+        !matches!(
+            self,
+            Format::Txt | Format::Html | Format::Feed | Format::Xml
+        )
     }
 }
 
@@ -93,6 +104,8 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
         "jsonl" | "ndjson" => Format::JsonLines,
         "csv" => Format::Csv,
         "tsv" | "tab" => Format::Tsv,
+        "rss" | "rdf" | "atom" => Format::Feed,
+        "xml" => Format::Xml,
         _ => return None,
     };
     Some(FileKind { format, gzip })
@@ -269,37 +282,19 @@ fn parse_within(
         return Err(IngestError::Binary(pos));
     }
     let mut records = Records::new(limits, deadline);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(err) => {
-            records.warn(format!(
-                "invalid UTF-8 at byte {}, read with replacement characters",
-                err.valid_up_to()
-            ));
-            String::from_utf8_lossy(bytes)
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if text.trim().is_empty() {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
     }
     match kind.format {
-        Format::Txt => records.article(None, txt::parse_txt(text)),
-        Format::Markdown => {
-            let (article, warnings) = markdown::parse_markdown(text, map);
-            warnings.into_iter().for_each(|w| records.warn(w));
-            records.article(None, article);
+        // A feed's bytes go to the XML parser undecoded: it honours the declared encoding.
+        Format::Feed => feed::parse_feed(bytes, limits, &mut records)?,
+        Format::Xml if feed::xml_is_feed(bytes) => feed::parse_feed(bytes, limits, &mut records)?,
+        Format::Xml => {
+            return Err(IngestError::NotArticles(
+                "XML that is not a feed (its root element is not rss, feed or rdf:RDF)".into(),
+            ))
         }
-        Format::Html => {
-            let (html, warnings) = markup::bound_markup(text, limits);
-            warnings.into_iter().for_each(|w| records.warn(w));
-            deadline.check()?;
-            records.article(None, html::parse_html(&html));
-        }
-        Format::Json => json::parse_json(text, map, &mut records)?,
-        Format::JsonLines => json::parse_jsonl(text, map, &mut records)?,
-        Format::Csv => table::parse_table(text, b',', map, &mut records)?,
-        Format::Tsv => table::parse_table(text, b'\t', map, &mut records)?,
+        _ => read_text(kind, bytes, map, limits, &mut records)?,
     }
     deadline.check()?;
     for warning in records.names.warnings(map) {
@@ -378,6 +373,58 @@ fn parse_within(
         articles: out,
         notes,
     })
+}
+
+/// Whether a `.json` file's text is a JSON Feed (its `version` names jsonfeed.org) rather than
+/// articles.
+fn is_json_feed(text: &str) -> bool {
+    text.contains("jsonfeed.org")
+        && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| feed::is_json_feed(&v))
+}
+
+/// Reads a text format: decoded as UTF-8 (lossily, with a warning), then parsed.
+fn read_text(
+    kind: FileKind,
+    bytes: &[u8],
+    map: &FieldMap,
+    limits: &Limits,
+    records: &mut Records,
+) -> Result<(), IngestError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(err) => {
+            records.warn(format!(
+                "invalid UTF-8 at byte {}, read with replacement characters",
+                err.valid_up_to()
+            ));
+            String::from_utf8_lossy(bytes)
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty);
+    }
+    match kind.format {
+        Format::Txt => records.article(None, txt::parse_txt(text)),
+        Format::Markdown => {
+            let (article, warnings) = markdown::parse_markdown(text, map);
+            warnings.into_iter().for_each(|w| records.warn(w));
+            records.article(None, article);
+        }
+        Format::Html => {
+            let (html, warnings) = markup::bound_markup(text, limits);
+            warnings.into_iter().for_each(|w| records.warn(w));
+            records.deadline.check()?;
+            records.article(None, html::parse_html(&html));
+        }
+        Format::Json if is_json_feed(text) => feed::parse_feed(text.as_bytes(), limits, records)?,
+        Format::Json => json::parse_json(text, map, records)?,
+        Format::JsonLines => json::parse_jsonl(text, map, records)?,
+        Format::Csv => table::parse_table(text, b',', map, records)?,
+        Format::Tsv => table::parse_table(text, b'\t', map, records)?,
+        Format::Feed | Format::Xml => feed::parse_feed(bytes, limits, records)?,
+    }
+    Ok(())
 }
 
 /// Cuts an article's text to `max` bytes in all: the body gives way first, then the lede, then

@@ -144,6 +144,7 @@ impl SearchRequest {
             limit,
             offset,
             json: true,
+            count: false,
             format: None,
             snippets,
             snippet_chars,

@@ -9,6 +9,7 @@ mod damage;
 mod dates;
 mod escapes;
 mod export;
+mod feeds;
 mod formats;
 mod fuzz;
 mod golden;
