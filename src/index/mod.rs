@@ -158,52 +158,15 @@ pub fn run_index(
         Some(_) => rebuild::remembered(&options.index_dir, options),
         None => remembered(&index, options)?,
     };
-    let paths = if options.paths.is_empty() {
-        &old.roots
-    } else {
-        &options.paths
-    };
-
-    // Remembered roots that are gone from disk are not walked: their articles leave the index
-    // and they are no longer tracked (a root moved with `mv` is one of them).
-    // A rebuild remembers nothing of earlier runs, but is given their roots when given no
-    // paths: those gone are passed over all the same.
-    let tracked = if options.rebuild {
-        Payload::read(&index).map(|p| p.roots).unwrap_or_default()
-    } else {
-        old.roots.clone()
-    };
-    let gone: Vec<PathBuf> = tracked.into_iter().filter(|r| is_gone(r)).collect();
-    let paths: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| !gone.contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())))
-        .cloned()
-        .collect();
+    let (paths, gone) = roots_to_walk(&old, options);
     let mut report = IndexReport::default();
-    let walk_options = walk::WalkOptions {
-        follow_outside: options.follow_outside,
-    };
-    let walked = walk::walk(
-        &paths,
-        Some(&options.index_dir),
-        walk_options,
-        &mut report,
-        |found| {
-            if found % 1024 == 0 {
-                progress.walking(found as u64);
-            }
-            !cancel.requested()
-        },
-    );
+    let walked = walk_roots(&paths, options, &mut report, progress, cancel);
     if cancel.requested() {
         // Interrupted before anything was read: the index is left as it was.
         report.interrupted = true;
         report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
         schema::apply_umask(dir)?;
         return Ok(report);
-    }
-    for problem in &report.problems {
-        progress.problem(problem);
     }
     let mut stories = Stories::default();
     let held = if options.rebuild {
@@ -214,36 +177,12 @@ pub fn run_index(
     };
     let plan = Plan::new(options, &old, walked, held, &gone);
     report.unchanged += plan.unchanged;
-    for (root, articles) in &plan.gone {
-        let shown = walk::shown(root);
-        let removed = match articles {
-            0 => String::new(),
-            n => format!("its {} removed and ", articles_count(*n)),
-        };
-        let reason = format!(
-            "no longer exists: {removed}it is no longer tracked; \
-             `warta index {shown}` tracks it again if it comes back"
-        );
-        report.problem(shown, ProblemKind::Warning, reason);
-        progress.problem(report.problems.last().expect("just recorded"));
-    }
-    for failure in &plan.replay {
-        let path = walk::shown_str(&failure.key);
-        for (suffix, reason) in &failure.failed {
-            report.repeated(
-                format!("{path}{suffix}"),
-                ProblemKind::Failed,
-                reason.clone(),
-            );
-            progress.problem(report.problems.last().expect("just recorded"));
-        }
-    }
+    report_gone_and_failed(&plan, &mut report, progress);
     let mut committer = Committer::new(&plan.payload, options.commit_every)?;
     if plan.bulk {
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     }
     progress.start(plan.work.len() as u64, plan.bytes());
-
     let mut applier = Applier {
         writer: &mut writer,
         fields: &fields,
@@ -270,15 +209,97 @@ pub fn run_index(
     }
     schema::damage::record_verified(&index, dir)?;
     schema::apply_umask(dir)?;
-    if let Some(beside) = &beside {
-        drop((index, _trimmer));
-        // An interrupted rebuild leaves the old index as it was; the next one starts over.
-        if !interrupted {
-            rebuild::swap_in(&beside.dir, &options.index_dir)?;
-        }
+    drop((index, _trimmer));
+    // An interrupted rebuild leaves the old index as it was; the next one starts over.
+    if let (Some(beside), false) = (&beside, interrupted) {
+        rebuild::swap_in(&beside.dir, &options.index_dir)?;
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
+}
+
+/// Walks `paths` for the files to index, telling `progress` how many were found and the
+/// problems met, and stopping when `cancel` is requested.
+fn walk_roots(
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    report: &mut IndexReport,
+    progress: &dyn Progress,
+    cancel: Cancel,
+) -> walk::Walked {
+    let walk_options = walk::WalkOptions {
+        follow_outside: options.follow_outside,
+    };
+    let walked = walk::walk(
+        paths,
+        Some(&options.index_dir),
+        walk_options,
+        report,
+        |found| {
+            if found % 1024 == 0 {
+                progress.walking(found as u64);
+            }
+            !cancel.requested()
+        },
+    );
+    for problem in &report.problems {
+        progress.problem(problem);
+    }
+    walked
+}
+
+/// The paths to walk and the tracked roots that are gone from disk. Gone roots are not walked:
+/// their articles leave the index and they are no longer tracked (a root moved with `mv` is one
+/// of them). A rebuild remembers nothing of earlier runs, but is given their roots when given
+/// no paths: those gone are passed over all the same.
+fn roots_to_walk(old: &Payload, options: &IndexOptions) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let paths = if options.paths.is_empty() {
+        &old.roots
+    } else {
+        &options.paths
+    };
+    // A rebuild beside the old index reads what the old one tracked, not the new one.
+    let tracked = if options.rebuild {
+        remembered_roots(&options.index_dir).unwrap_or_default()
+    } else {
+        old.roots.clone()
+    };
+    let gone: Vec<PathBuf> = tracked.into_iter().filter(|r| is_gone(r)).collect();
+    let paths = paths
+        .iter()
+        .filter(|p| !gone.contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())))
+        .cloned()
+        .collect();
+    (paths, gone)
+}
+
+/// Reports, once each, the roots found gone (with the articles they took along) and the files
+/// and records that failed before and are unchanged, so still failed.
+fn report_gone_and_failed(plan: &Plan, report: &mut IndexReport, progress: &dyn Progress) {
+    for (root, articles) in &plan.gone {
+        let shown = walk::shown(root);
+        let removed = match articles {
+            0 => String::new(),
+            n => format!("its {} removed and ", articles_count(*n)),
+        };
+        let reason = format!(
+            "no longer exists: {removed}it is no longer tracked; \
+             `warta index {shown}` tracks it again if it comes back"
+        );
+        report.problem(shown, ProblemKind::Warning, reason);
+        progress.problem(report.problems.last().expect("just recorded"));
+    }
+    for failure in &plan.replay {
+        let path = walk::shown_str(&failure.key);
+        for (suffix, reason) in &failure.failed {
+            report.repeated(
+                format!("{path}{suffix}"),
+                ProblemKind::Failed,
+                reason.clone(),
+            );
+            progress.problem(report.problems.last().expect("just recorded"));
+        }
+    }
 }
 
 /// Whether a remembered root is gone from disk (not merely unreadable).

@@ -63,7 +63,8 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
             None => return Err(Error::NotARoot(path.clone())),
         }
     }
-    let (index, fields) = schema::open_index(index_dir)?;
+    // Opened for writing (a search's open is read-only): forgetting deletes documents.
+    let (index, fields, _trimmer) = super::open_or_create(index_dir, false)?;
     let mut payload = Payload::read(&index)?;
     let forgotten = |r: &Path| chosen.iter().any(|c| c.path == r);
     payload.roots.retain(|r| !forgotten(r));

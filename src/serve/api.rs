@@ -25,7 +25,7 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let options = SearchRequest::from_pairs(&pairs(raw.as_deref())?)?.options()?;
     let body = state
-        .run(move |engine| json(&SearchJson::new(&engine.search(&options)?)))
+        .run(move |engine| json(&SearchJson::new(&shown(engine.search(&options)?))))
         .await?;
     Ok(answer(body))
 }
@@ -63,7 +63,7 @@ pub async fn batch(
                 }
                 let answered = options.and_then(|o| Ok(engine.search(&o)?));
                 match answered {
-                    Ok(hits) => out.extend(json(&SearchJson::new(&hits))?),
+                    Ok(hits) => out.extend(json(&SearchJson::new(&shown(hits)))?),
                     Err(err @ ApiError::BadRequest { .. }) => {
                         let (error, hint) = err.message();
                         out.extend(json(&ErrorJson::new(&error, hint.as_deref()))?);
@@ -85,7 +85,11 @@ pub async fn article(
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(bad_path)?;
     let body = state
-        .run(move |engine| json(&ArticleJson::new(&engine.get(&id)?)))
+        .run(move |engine| {
+            let mut article = engine.get(&id)?;
+            article.path = warta::walk::shown_str(&article.path);
+            json(&ArticleJson::new(&article))
+        })
         .await?;
     Ok(answer(body))
 }
@@ -99,7 +103,7 @@ pub async fn similar(
     let Path(id) = id.map_err(bad_path)?;
     let limit = similar_limit(&pairs(raw.as_deref())?)?;
     let body = state
-        .run(move |engine| json(&SearchJson::new(&engine.similar(&id, limit)?)))
+        .run(move |engine| json(&SearchJson::new(&shown(engine.similar(&id, limit)?))))
         .await?;
     Ok(answer(body))
 }
@@ -170,4 +174,11 @@ fn json(shape: &impl Serialize) -> Result<Vec<u8>, ApiError> {
 /// A 200 with a JSON body.
 fn answer(body: Vec<u8>) -> Response {
     ([(CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Hits with their paths as the CLI shows them (relative to where the server runs when below
+/// it), so that the API answers as `warta search --json` does.
+fn shown(mut hits: warta::search::Hits) -> warta::search::Hits {
+    crate::render::show_paths(&mut hits);
+    hits
 }

@@ -39,7 +39,7 @@ fn argument_errors_are_one_line_with_clap_suggestions() {
         ),
         (
             &["serch", "x"],
-            "warta: unrecognized subcommand 'serch'; a similar subcommand exists: 'search'",
+            "warta: unrecognized subcommand 'serch'; some similar subcommands exist: 'serve', 'search'",
         ),
         (
             &["show"],

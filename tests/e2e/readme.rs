@@ -2,7 +2,8 @@
 //! run, in the README's order, on a copy of `corpus/` as a fresh clone has it, through the
 //! built binary, and must exit 0. A command piped into another program (`jq`, `xargs`, `man`)
 //! is run up to the pipe; a redirect into the user's home (completions, the manual page) is
-//! dropped, the output kept by the test instead. `cargo install` and `cargo test` are not run;
+//! dropped, the output kept by the test instead; `warta serve` is started, must say where it
+//! listens, and is stopped. `cargo install` and `cargo test` are not run;
 //! `cargo run --` (or `cargo run --release --`) is the binary under test.
 
 use crate::util::{root, Sandbox};
@@ -25,6 +26,13 @@ fn every_warta_command_in_the_readme_runs_on_a_fresh_corpus() {
     for line in &commands {
         let args = warta_args(line);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if args.first() == Some(&"serve") {
+            // A server runs until stopped: it must start and say where it listens.
+            if let Err(why) = serves(&sandbox, &args) {
+                failed.push(format!("{line}\n  {why}"));
+            }
+            continue;
+        }
         let run = sandbox
             .cmd(&args)
             .env("HOME", sandbox.path())
@@ -50,6 +58,39 @@ fn every_warta_command_in_the_readme_runs_on_a_fresh_corpus() {
         "README examples that fail:\n{}",
         failed.join("\n")
     );
+}
+
+/// Starts `warta serve` (on a free port of loopback, whatever the line names), waits at most
+/// 20 s for the line saying where it listens, and stops it.
+fn serves(sandbox: &Sandbox, args: &[&str]) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut args: Vec<&str> = args.to_vec();
+    if let Some(at) = args.iter().position(|a| *a == "--addr") {
+        args.drain(at..(at + 2).min(args.len()));
+    }
+    args.extend(["--addr", "127.0.0.1:0"]);
+    let mut child = sandbox
+        .cmd(&args)
+        .env("HOME", sandbox.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("did not start: {e}"))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    match line {
+        Ok(line) if line.starts_with("listening on http://127.0.0.1:") => Ok(()),
+        Ok(line) => Err(format!("printed {line:?}, not where it listens")),
+        Err(_) => Err("said nothing in 20 s".to_string()),
+    }
 }
 
 /// Every warta command line of `readme`, in order: lines of fenced blocks starting with
