@@ -12,7 +12,7 @@ use warta::search::{stored_articles, StoredArticles};
 use super::Context;
 use crate::cli::ExportArgs;
 use crate::exit_codes::ExitCode;
-use crate::render::json::ExportJson;
+use crate::render::json::ArticleJson;
 use crate::render::messages::note;
 
 /// Bytes read at a time when looking backwards through a file for its last lines.
@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
 fn write_articles(articles: StoredArticles, out: &mut impl Write) -> anyhow::Result<u64> {
     let mut written = 0;
     for article in articles {
-        serde_json::to_writer(&mut *out, &ExportJson::new(&article?))?;
+        serde_json::to_writer(&mut *out, &ArticleJson::new(&article?))?;
         out.write_all(b"\n")?;
         written += 1;
     }

@@ -86,7 +86,8 @@ impl<'a> HitJson<'a> {
     }
 }
 
-/// `show --json`: one article with every stored field.
+/// `show --json`, and each line of `warta export`: one article with every stored field, so that
+/// `warta index` reads an export line back as the same article.
 #[derive(Serialize)]
 pub struct ArticleJson<'a> {
     id: &'a str,
@@ -226,44 +227,6 @@ impl<'a> ProblemJson<'a> {
 /// A date as the contract writes it: ISO 8601 text, or `null` when unknown.
 fn iso(published: Option<Published>) -> Option<String> {
     published.map(|p| p.to_iso())
-}
-
-/// One line of `warta export`: every stored field of an article, named as `show --json` names
-/// them, so that `warta index` reads the line back as the same article.
-#[derive(Serialize)]
-pub struct ExportJson<'a> {
-    id: &'a str,
-    path: &'a str,
-    title: &'a str,
-    lede: &'a str,
-    body: &'a str,
-    headings: &'a [String],
-    url: Option<&'a str>,
-    source: Option<&'a str>,
-    author: Option<&'a str>,
-    published: Option<String>,
-    lang: &'a str,
-    tags: &'a [String],
-}
-
-impl<'a> ExportJson<'a> {
-    /// The export line of an article.
-    pub fn new(article: &'a warta::Article) -> Self {
-        ExportJson {
-            id: &article.id,
-            path: &article.path,
-            title: &article.title,
-            lede: &article.lede,
-            body: &article.body,
-            headings: &article.headings,
-            url: article.url.as_deref(),
-            source: article.source.as_deref(),
-            author: article.author.as_deref(),
-            published: iso(article.published),
-            lang: &article.lang,
-            tags: &article.tags,
-        }
-    }
 }
 
 /// An error answered by `warta serve`'s API: what is wrong and, where there is one, what to
