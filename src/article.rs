@@ -33,6 +33,11 @@ pub struct Article {
     pub lang: String,
     /// Tags or categories, when the input says.
     pub tags: Vec<String>,
+    /// When a crawler fetched the page (a web archive's `WARC-Date`): never the publication date.
+    pub fetched: Option<Published>,
+    /// Known by its URL rather than by its file (feed items, web-archive records): the copies
+    /// that several files hold are one article.
+    pub keyed_by_url: bool,
 }
 
 /// A publication date as precise as the input gave it.

@@ -432,6 +432,7 @@ impl Fields {
             published: opt(self.published_text).and_then(|t| Published::from_iso(&t)),
             lang: text(self.lang),
             tags: all(self.tags),
+            ..Article::default()
         }
     }
 }
