@@ -235,8 +235,14 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words, "phrases", AND/OR/NOT, +must -not, title:/body:/source:/lang:
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    #[arg(value_name = "QUERY", required_unless_present = "batch", num_args = 1..)]
     pub query: Vec<String>,
+    /// Run the searches of FILE (`-` for standard input), one per line: a query, or a JSON
+    /// object of search parameters (`{"q": "paylater", "lang": "id", "limit": 3}`); prints a
+    /// JSON line per search, in order, with its line number. The flags given are every line's
+    /// defaults
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "count", "format"])]
+    pub batch: Option<PathBuf>,
     /// Number of hits to show
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,

@@ -1,6 +1,7 @@
 //! One file per command: each turns its clap arguments into library options, calls the
 //! library, and hands the result to `render`.
 
+pub mod batch;
 pub mod check;
 pub mod export;
 pub mod index;

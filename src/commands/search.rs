@@ -20,6 +20,10 @@ use crate::render::{print_count, print_hits, Format};
 
 /// Runs `warta search`.
 pub fn run(ctx: &Context, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(from) = &args.batch {
+        build_default_index_if_missing(ctx)?;
+        return super::batch::run(ctx, &args, from);
+    }
     let options = search_options(&args)?;
     let format = format_of(args.json, args.format);
 

@@ -229,8 +229,8 @@ fn iso(published: Option<Published>) -> Option<String> {
     published.map(|p| p.to_iso())
 }
 
-/// An error answered by `warta serve`'s API: what is wrong and, where there is one, what to
-/// do instead.
+/// An error answered by `warta serve`'s API (and by a line of `search --batch`): what is
+/// wrong and, where there is one, what to do instead.
 #[derive(Serialize)]
 pub struct ErrorJson<'a> {
     error: &'a str,
@@ -241,6 +241,36 @@ impl<'a> ErrorJson<'a> {
     /// The JSON form of an error.
     pub fn new(error: &'a str, hint: Option<&'a str>) -> Self {
         ErrorJson { error, hint }
+    }
+}
+
+/// `search --batch`: one line's answer, its hits (as `search --json`) or its error, with the
+/// number of the line it answers.
+#[derive(Serialize)]
+pub struct BatchLineJson<'a> {
+    line: usize,
+    #[serde(flatten)]
+    answer: BatchAnswer<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BatchAnswer<'a> {
+    Hits(SearchJson<'a>),
+    Error(ErrorJson<'a>),
+}
+
+impl<'a> BatchLineJson<'a> {
+    /// Line `line` answered with `hits`.
+    pub fn hits(line: usize, hits: &'a Hits) -> Self {
+        let answer = BatchAnswer::Hits(SearchJson::new(hits));
+        BatchLineJson { line, answer }
+    }
+
+    /// Line `line` refused: what is wrong with it, and what to do instead.
+    pub fn error(line: usize, error: &'a str, hint: &'a Option<String>) -> Self {
+        let answer = BatchAnswer::Error(ErrorJson::new(error, hint.as_deref()));
+        BatchLineJson { line, answer }
     }
 }
 

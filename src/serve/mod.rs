@@ -7,9 +7,9 @@
 //! tantivy.
 
 mod api;
-mod error;
+pub mod error;
 mod page;
-mod params;
+pub mod params;
 mod state;
 
 use std::io::Write;

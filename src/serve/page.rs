@@ -359,10 +359,10 @@ fn link(r: &SearchRequest, changes: &[(&str, Option<String>)]) -> String {
             .filter(|&o| o > 0)
             .map(|o| ("offset", o.to_string())),
     );
-    if r.exact {
+    if r.exact == Some(true) {
         params.push(("exact", "1".into()));
     }
-    if r.no_collapse {
+    if r.no_collapse == Some(true) {
         params.push(("no_collapse", "1".into()));
     }
     for (name, value) in changes {

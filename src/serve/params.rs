@@ -32,10 +32,8 @@ pub struct SearchRequest {
     pub recent: Option<String>,
     #[serde(default, deserialize_with = "one_or_many")]
     pub facet: Vec<String>,
-    #[serde(default)]
-    pub exact: bool,
-    #[serde(default)]
-    pub no_collapse: bool,
+    pub exact: Option<bool>,
+    pub no_collapse: Option<bool>,
     pub snippets: Option<u16>,
     pub snippet_chars: Option<u32>,
 }
@@ -72,8 +70,8 @@ impl SearchRequest {
                 "sort" => r.sort = text(),
                 "recent" => r.recent = text(),
                 "facet" => r.facet.extend(text()),
-                "exact" => r.exact = flag(key, value)?,
-                "no_collapse" => r.no_collapse = flag(key, value)?,
+                "exact" => r.exact = Some(flag(key, value)?),
+                "no_collapse" => r.no_collapse = Some(flag(key, value)?),
                 "snippets" => r.snippets = number(key, value)?,
                 "snippet_chars" => r.snippet_chars = number(key, value)?,
                 _ => {
@@ -90,6 +88,12 @@ impl SearchRequest {
 
     /// The library's options for this search, checked against the server's limits.
     pub fn options(&self) -> Result<SearchOptions, ApiError> {
+        Ok(search_options(&self.over(&defaults())?)?)
+    }
+
+    /// The arguments of this search: what it names, and `base` (the command line's flags, for
+    /// `warta search --batch`) for what it leaves out; checked against the server's limits.
+    pub fn over(&self, base: &SearchArgs) -> Result<SearchArgs, ApiError> {
         if self.q.trim().is_empty() {
             return Err(ApiError::bad("no query", "give one with q=…"));
         }
@@ -99,25 +103,25 @@ impl SearchRequest {
                 "shorten the query",
             ));
         }
-        let limit = self.limit.unwrap_or(10);
+        let limit = self.limit.unwrap_or(base.limit);
         if limit > MAX_LIMIT {
             return Err(ApiError::bad(
                 format!("limit {limit} is more than {MAX_LIMIT}"),
                 "page with offset",
             ));
         }
-        let offset = self.offset.unwrap_or(0);
+        let offset = self.offset.unwrap_or(base.offset);
         if offset > MAX_OFFSET {
             return Err(ApiError::bad(
                 format!("offset {offset} is more than {MAX_OFFSET}"),
                 "narrow the query with filters",
             ));
         }
-        let snippets = self.snippets.unwrap_or(1);
+        let snippets = self.snippets.unwrap_or(base.snippets);
         if !(1..=20).contains(&snippets) {
             return Err(ApiError::bad("snippets must be 1 to 20", "snippets=1"));
         }
-        let snippet_chars = self.snippet_chars.unwrap_or(220);
+        let snippet_chars = self.snippet_chars.unwrap_or(base.snippet_chars);
         if !(20..=10000).contains(&snippet_chars) {
             return Err(ApiError::bad(
                 "snippet_chars must be 20 to 10000",
@@ -126,21 +130,26 @@ impl SearchRequest {
         }
         let sort = match &self.sort {
             Some(s) => choice("sort", s, choice_named::<SortArg>)?,
-            None => SortArg::Relevance,
+            None => base.sort,
         };
-        if self.recent.is_some() && sort == SortArg::Date {
+        let recent = self.recent.clone().or_else(|| base.recent.clone());
+        if recent.is_some() && sort == SortArg::Date {
             return Err(ApiError::bad(
                 "recent and sort=date cannot be combined",
                 "recent reweighs relevance; sort=date ignores it",
             ));
         }
-        let facet = self
-            .facet
-            .iter()
-            .map(|f| choice("facet", f, choice_named::<FacetArg>))
-            .collect::<Result<_, _>>()?;
-        let args = SearchArgs {
+        let facet = match self.facet.is_empty() {
+            true => base.facet.clone(),
+            false => self
+                .facet
+                .iter()
+                .map(|f| choice("facet", f, choice_named::<FacetArg>))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(SearchArgs {
             query: vec![self.q.clone()],
+            batch: None,
             limit,
             offset,
             json: true,
@@ -148,17 +157,40 @@ impl SearchRequest {
             format: None,
             snippets,
             snippet_chars,
-            recent: self.recent.clone(),
-            exact: self.exact,
-            no_collapse: self.no_collapse,
+            recent,
+            exact: self.exact.unwrap_or(base.exact),
+            no_collapse: self.no_collapse.unwrap_or(base.no_collapse),
             facet,
-            since: self.since.clone(),
-            until: self.until.clone(),
-            lang: self.lang.clone(),
-            source: self.source.clone(),
+            since: self.since.clone().or_else(|| base.since.clone()),
+            until: self.until.clone().or_else(|| base.until.clone()),
+            lang: self.lang.clone().or_else(|| base.lang.clone()),
+            source: self.source.clone().or_else(|| base.source.clone()),
             sort,
-        };
-        Ok(search_options(&args)?)
+        })
+    }
+}
+
+/// What a request leaves out: the command line's defaults.
+fn defaults() -> SearchArgs {
+    SearchArgs {
+        query: Vec::new(),
+        batch: None,
+        limit: 10,
+        offset: 0,
+        json: true,
+        count: false,
+        format: None,
+        snippets: 1,
+        snippet_chars: 220,
+        recent: None,
+        exact: false,
+        no_collapse: false,
+        facet: Vec::new(),
+        since: None,
+        until: None,
+        lang: None,
+        source: None,
+        sort: SortArg::Relevance,
     }
 }
 
