@@ -8,6 +8,7 @@
 
 mod api;
 mod error;
+mod histogram;
 mod page;
 mod params;
 mod state;
