@@ -4,6 +4,7 @@
 
 pub mod date;
 pub mod lang;
+pub mod periods;
 
 /// The stable id of an article: 16 hex digits of a hash of its file's identity and record number.
 pub fn article_id(key: &str) -> String {
@@ -17,6 +18,7 @@ mod tests {
         ("common/mod.rs", include_str!("mod.rs")),
         ("common/date.rs", include_str!("date.rs")),
         ("common/lang.rs", include_str!("lang.rs")),
+        ("common/periods.rs", include_str!("periods.rs")),
     ];
 
     #[test]

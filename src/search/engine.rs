@@ -179,7 +179,7 @@ impl Engine {
     /// `warta search` process) and counts their tokens over every document. Read from the
     /// `lang` field's document frequencies, deleted articles included (a language counts if
     /// any document of it remains, alive or not).
-    fn langs_in_use(&self, searcher: &Searcher) -> Result<Vec<schema::LangFields>> {
+    pub(super) fn langs_in_use(&self, searcher: &Searcher) -> Result<Vec<schema::LangFields>> {
         let (mut english, mut indonesian, mut all) = (0u64, 0u64, 0u64);
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.inner.fields.lang)?;

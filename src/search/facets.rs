@@ -74,7 +74,7 @@ enum Counter {
 
 /// How many matches are buffered before their values are read: columns read a block of
 /// documents at once much faster than one at a time (tantivy's aggregations do the same).
-const BLOCK: usize = 256;
+pub(super) const BLOCK: usize = 256;
 
 /// The per-segment part of [`FacetCollector`].
 pub struct SegmentFacets {
@@ -123,7 +123,7 @@ impl SegmentFacets {
 /// The rows of `column` holding the first value of each of `docs` that has one: looked up for
 /// the whole block at once, which is much faster than one document at a time for a column that
 /// not every document has a value in.
-fn first_rows<T>(
+pub(super) fn first_rows<T>(
     column: &Column<T>,
     docs: &[DocId],
     with_value: &mut Vec<DocId>,

@@ -3,7 +3,8 @@
 //!
 //! [`Engine`] (`engine.rs`) opens the index, holds its reader and answers searches and look-ups;
 //! `ranking.rs` orders matches and folds each story into its best hit; `similar.rs` finds the
-//! articles most like one; `stats.rs` counts over the whole index.
+//! articles most like one; `stats.rs` counts over the whole index; `trend.rs` counts matches
+//! per year, month or week.
 
 mod engine;
 mod export;
@@ -16,7 +17,9 @@ mod sources;
 mod stats;
 #[cfg(test)]
 mod tests;
+mod trend;
 
+pub use crate::common::periods::{Period, PeriodCount};
 pub use crate::query::expand::Expansions;
 pub use engine::Engine;
 pub use export::{stored_articles, stored_articles_in, StoredArticles};
@@ -24,6 +27,7 @@ pub use facets::{Facet, FacetCounts};
 pub use snippet::Snippet;
 pub use sources::SPELLING_SAMPLE;
 pub use stats::Stats;
+pub use trend::{Trend, TrendOptions};
 
 use std::collections::BTreeMap;
 

@@ -262,3 +262,130 @@ fn a_source_written_two_ways_is_shown_one_way_whatever_the_indexing_order() {
     }
     assert_eq!(shown[0], shown[1]);
 }
+
+#[test]
+fn trend_counts_every_match_by_its_utc_day_with_the_undated_apart() {
+    // Over several segments, more matches per segment than the collector buffers; dates with
+    // offsets count on the UTC day they fall on, as --since and --until read them.
+    let dates = [
+        Some("2025-08-31T23:30:00Z"),
+        Some("2025-09-01T02:00:00+07:00"), // 2025-08-31T19:00Z: August
+        Some("2025-10-01T00:00:00Z"),
+        Some("2025-12-31T20:00:00-05:00"), // 2026-01-01T01:00Z: January
+        None,
+    ];
+    let mut articles = Vec::new();
+    for n in 0..1_000 {
+        let mut a = article(&format!("{n}.txt"));
+        a.published = dates[n % 5].and_then(Published::from_iso);
+        if n % 10 == 9 {
+            a.title = "Harbour opens".into();
+            a.body = "The harbour opens.".into();
+        }
+        articles.push(a);
+    }
+    let engine = engine_of(articles, 300);
+    let trend = engine.trend(&TrendOptions::new("chip")).unwrap();
+    let total = engine.search(&SearchOptions::new("chip")).unwrap().total;
+    assert_eq!((trend.total, total), (900, 900));
+    let periods: Vec<(&str, u64)> = trend
+        .periods
+        .iter()
+        .map(|p| (p.label.as_str(), p.count))
+        .collect();
+    // The articles that do not match (n % 10 == 9) are undated ones: 200 of each date match,
+    // and 100 undated.
+    assert_eq!(
+        periods,
+        [
+            ("2025-08", 400),
+            ("2025-09", 0),
+            ("2025-10", 200),
+            ("2025-11", 0),
+            ("2025-12", 0),
+            ("2026-01", 200)
+        ]
+    );
+    assert_eq!(trend.undated, 100);
+    assert_eq!(trend.by, Period::Month);
+
+    // The same articles narrowed to September by --since/--until: none of August's.
+    let mut september = TrendOptions::new("chip");
+    september.filters.since = crate::query::dates::period_start("--since", "2025-09").ok();
+    september.filters.until = crate::query::dates::period_end("--until", "2025-09").ok();
+    let narrowed = engine.trend(&september).unwrap();
+    assert_eq!((narrowed.total, narrowed.undated), (0, 0));
+    assert!(narrowed.periods.is_empty());
+
+    // Chosen by span: four months of dates read by month; nothing matched, by month.
+    let mut chosen = TrendOptions::new("chip");
+    chosen.by = None;
+    assert_eq!(engine.trend(&chosen).unwrap().by, Period::Month);
+    chosen.query = "zzzqqq".into();
+    let none = engine.trend(&chosen).unwrap();
+    assert_eq!(
+        (none.total, none.periods.len(), none.by),
+        (0, 0, Period::Month)
+    );
+}
+
+#[test]
+fn trend_by_week_and_year_and_only_undated_matches() {
+    let dates = [
+        Some("2024-12-29"),
+        Some("2024-12-30"),
+        Some("2025-01-13"),
+        None,
+    ];
+    let articles = (0..4)
+        .map(|n| {
+            let mut a = article(&format!("{n}.txt"));
+            a.published = dates[n].and_then(Published::from_iso);
+            a
+        })
+        .collect();
+    let engine = engine_of(articles, 2);
+    let count = |by| {
+        let mut options = TrendOptions::new("chip");
+        options.by = by;
+        let trend = engine.trend(&options).unwrap();
+        let periods: Vec<(String, u64)> = trend
+            .periods
+            .into_iter()
+            .map(|p| (p.label, p.count))
+            .collect();
+        (trend.by, periods, trend.undated)
+    };
+    let pairs = |list: &[(&str, u64)]| -> Vec<(String, u64)> {
+        list.iter().map(|&(l, n)| (l.to_string(), n)).collect()
+    };
+    assert_eq!(
+        count(Some(Period::Week)),
+        (
+            Period::Week,
+            pairs(&[
+                ("2024-W52", 1),
+                ("2025-W01", 1),
+                ("2025-W02", 0),
+                ("2025-W03", 1)
+            ]),
+            1
+        )
+    );
+    assert_eq!(
+        count(Some(Period::Year)),
+        (Period::Year, pairs(&[("2024", 2), ("2025", 1)]), 1)
+    );
+    // Two weeks of dates: weeks when chosen by span.
+    assert_eq!(count(None).0, Period::Week);
+
+    let undated = engine_of(
+        vec![Article {
+            published: None,
+            ..article("x.txt")
+        }],
+        1,
+    );
+    let trend = undated.trend(&TrendOptions::new("chip")).unwrap();
+    assert_eq!((trend.total, trend.undated, trend.periods.len()), (1, 1, 0));
+}

@@ -8,6 +8,7 @@
 
 mod api;
 pub mod error;
+mod histogram;
 mod page;
 pub mod params;
 mod state;

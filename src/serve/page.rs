@@ -9,11 +9,12 @@ use axum::extract::{Path, RawQuery, State as Shared};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
-use warta::search::{Facet, Hit, Hits};
+use warta::search::{Facet, Hit, Hits, PeriodCount, Trend, TrendOptions};
 use warta::Article;
 
 use super::api::{bad_path, similar_limit};
 use super::error::ApiError;
+use super::histogram::histogram;
 use super::params::{encode, pairs, SearchRequest};
 use super::state::State;
 
@@ -50,10 +51,19 @@ pub async fn search(Shared(state): Shared<Arc<State>>, RawQuery(raw): RawQuery) 
         Ok(o) => o,
         Err(err) => return failed(&request, err),
     };
-    match state.run(move |engine| Ok(engine.search(&options)?)).await {
-        Ok(hits) => {
+    let trend = TrendOptions {
+        query: options.query.clone(),
+        filters: options.filters.clone(),
+        by: None,
+    };
+    let found = state
+        .run(move |engine| Ok((engine.search(&options)?, engine.trend(&trend)?)))
+        .await;
+    match found {
+        Ok((hits, trend)) => {
             let title = format!("{} · warta", request.q);
-            Html(layout(&title, &request, results(&request, &hits)).into_string()).into_response()
+            let body = results(&request, &hits, &trend);
+            Html(layout(&title, &request, body).into_string()).into_response()
         }
         Err(err) => failed(&request, err),
     }
@@ -170,8 +180,9 @@ fn layout(title: &str, r: &SearchRequest, body: Markup) -> Markup {
     }
 }
 
-/// A page of results: the count, the facets, the hits and the paging links.
-fn results(r: &SearchRequest, hits: &Hits) -> Markup {
+/// A page of results: the count, the date histogram, the facets, the hits and the paging
+/// links.
+fn results(r: &SearchRequest, hits: &Hits, trend: &Trend) -> Markup {
     let offset = hits.offset;
     let shown = hits.hits.len();
     let limit = r.limit.unwrap_or(PAGE).max(1);
@@ -188,6 +199,7 @@ fn results(r: &SearchRequest, hits: &Hits) -> Markup {
                 ")"
             }
         }
+        (histogram(trend, |period| link(r, &period_filter(period))))
         div.results {
             aside.facets { (facets(r, hits)) }
             section {
@@ -240,6 +252,16 @@ fn facet_filter(facet: Facet, value: &str) -> Vec<(&'static str, Option<String>)
         Facet::Lang => vec![("lang", value), ("offset", None)],
         Facet::Year => vec![("since", value.clone()), ("until", value), ("offset", None)],
     }
+}
+
+/// The parameters that narrow a search to one period of the histogram: from its first day
+/// through its last.
+fn period_filter(period: &PeriodCount) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("since", Some(period.first_day.to_string())),
+        ("until", Some(period.last_day.to_string())),
+        ("offset", None),
+    ]
 }
 
 /// Ranked hits, each with its title, source, date, language, snippet and links.
