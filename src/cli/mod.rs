@@ -44,6 +44,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index
     Search(SearchArgs),
+    /// Count the articles matching a query per year, month or week, with a bar each
+    Trend(TrendArgs),
     /// Show one article in full
     Show(ShowArgs),
     /// Articles most like a given one (other stories only)
@@ -296,6 +298,57 @@ pub struct SearchArgs {
     /// Order of hits
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
+}
+
+/// `warta trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// The query, as for `search`
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Count per year, month or ISO week (Monday to Sunday)
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month, value_name = "PERIOD")]
+    pub by: PeriodArg,
+    /// Print the counts as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Match words only as spelt: no typo tolerance
+    #[arg(long)]
+    pub exact: bool,
+    /// Only articles published in or after DATE (as for `search`)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles published up to the end of DATE (as for `search`)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles in this language (en, id)
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Only articles from this source
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+}
+
+/// `trend --by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar years
+    Year,
+    /// Calendar months
+    Month,
+    /// ISO weeks, Monday to Sunday
+    Week,
+}
+
+impl PeriodArg {
+    /// The library's period.
+    pub fn period(self) -> warta::search::Period {
+        match self {
+            PeriodArg::Year => warta::search::Period::Year,
+            PeriodArg::Month => warta::search::Period::Month,
+            PeriodArg::Week => warta::search::Period::Week,
+        }
+    }
 }
 
 /// `--format`.

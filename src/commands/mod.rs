@@ -12,6 +12,7 @@ pub mod show;
 pub mod signals;
 pub mod similar;
 pub mod stats;
+pub mod trend;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     check::blame_damage(&ctx.index_dir, || match cli.command {
         Command::Index(args) => index::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
+        Command::Trend(args) => trend::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::Similar(args) => similar::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),

@@ -77,22 +77,30 @@ pub fn search_options(args: &SearchArgs) -> Result<SearchOptions, OptionError> {
         SortArg::Relevance => SortBy::Relevance,
         SortArg::Date => SortBy::Date,
     };
-    options.filters = Filters {
-        lang: args.lang.clone(),
-        source: args.source.clone(),
-        since: args
-            .since
-            .as_deref()
-            .map(|d| period_start("--since", d))
-            .transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|d| period_end("--until", d))
-            .transpose()?,
-        exact: args.exact,
-    };
+    options.filters = filters(
+        args.lang.as_deref(),
+        args.source.as_deref(),
+        (args.since.as_deref(), args.until.as_deref()),
+        args.exact,
+    )?;
     Ok(options)
+}
+
+/// The filters that `--lang`, `--source`, `--since`, `--until` and `--exact` ask for, as
+/// `search` and `trend` read them.
+pub fn filters(
+    lang: Option<&str>,
+    source: Option<&str>,
+    (since, until): (Option<&str>, Option<&str>),
+    exact: bool,
+) -> Result<Filters, OptionError> {
+    Ok(Filters {
+        lang: lang.map(str::to_string),
+        source: source.map(str::to_string),
+        since: since.map(|d| period_start("--since", d)).transpose()?,
+        until: until.map(|d| period_end("--until", d)).transpose()?,
+        exact,
+    })
 }
 
 /// Whether text output ends with the "1-10 of 42 matches" line: on a terminal, unless `-q`.
@@ -125,7 +133,7 @@ pub fn format_of(json: bool, format: Option<FormatArg>) -> Format {
 
 /// A `--lang` that no article of the index is in is a bad value, not a search with no hits:
 /// refused, with the languages the index holds.
-fn refuse_unknown_language(engine: &Engine, filters: &Filters) -> anyhow::Result<()> {
+pub fn refuse_unknown_language(engine: &Engine, filters: &Filters) -> anyhow::Result<()> {
     let Some(lang) = &filters.lang else {
         return Ok(());
     };
@@ -146,7 +154,7 @@ fn refuse_unknown_language(engine: &Engine, filters: &Filters) -> anyhow::Result
 
 /// Why a search found nothing, when the options alone tell: dates that leave no time between
 /// them, or a query that is one prefix with nothing to expand to.
-fn why_no_hits(options: &SearchOptions) -> Option<String> {
+pub fn why_no_hits(options: &SearchOptions) -> Option<String> {
     let filters = &options.filters;
     if let (Some(since), Some(until)) = (filters.since, filters.until) {
         if since >= until {
@@ -179,7 +187,7 @@ fn why_no_hits(options: &SearchOptions) -> Option<String> {
 /// On a fresh checkout of warta, the first search builds the default index from its
 /// `corpus/`. Only there: a plain search in any other folder holding a `corpus/` indexes
 /// nothing (only what was asked for is indexed), and says there is no index.
-fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
+pub fn build_default_index_if_missing(ctx: &Context) -> anyhow::Result<()> {
     if !ctx.default_index
         || index_exists(&ctx.index_dir)
         || holds_segment_files(&ctx.index_dir)

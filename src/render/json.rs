@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use warta::report::{IndexReport, Problem, ProblemKind};
-use warta::search::{Facet, Hit, Hits, Stats};
+use warta::search::{Facet, Hit, Hits, PeriodCount, Stats, Trend};
 use warta::{Article, Published};
 
 /// Writes one shape of this file as a line of JSON.
@@ -147,6 +147,57 @@ impl<'a> StatsJson<'a> {
             oldest: iso(stats.oldest),
             newest: iso(stats.newest),
             index_bytes: stats.index_bytes,
+        }
+    }
+}
+
+/// `trend --json` and `GET /api/trend`: the matches per period, every period from the first
+/// dated match's to the last's (0 where none), the undated apart.
+#[derive(Serialize)]
+pub struct TrendJson<'a> {
+    query: &'a str,
+    /// `year`, `month` or `week`.
+    by: &'static str,
+    /// Every matching article, dated or not.
+    total: u64,
+    undated: u64,
+    took_ms: f64,
+    periods: Vec<PeriodJson<'a>>,
+}
+
+impl<'a> TrendJson<'a> {
+    /// The JSON form of a trend.
+    pub fn new(trend: &'a Trend) -> Self {
+        TrendJson {
+            query: &trend.query,
+            by: trend.by.name(),
+            total: trend.total,
+            undated: trend.undated,
+            took_ms: (trend.took_ms * 1000.0).round() / 1000.0,
+            periods: trend.periods.iter().map(PeriodJson::new).collect(),
+        }
+    }
+}
+
+/// One period of a trend.
+#[derive(Serialize)]
+pub struct PeriodJson<'a> {
+    /// `2025`, `2025-08` or `2025-W35`.
+    period: &'a str,
+    /// The period's first and last days, ISO dates (as `since` and `until` take them).
+    first_day: String,
+    last_day: String,
+    count: u64,
+}
+
+impl<'a> PeriodJson<'a> {
+    /// The JSON form of one period.
+    pub fn new(p: &'a PeriodCount) -> Self {
+        PeriodJson {
+            period: &p.label,
+            first_day: p.first_day.to_string(),
+            last_day: p.last_day.to_string(),
+            count: p.count,
         }
     }
 }

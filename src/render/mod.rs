@@ -8,6 +8,7 @@ pub mod messages;
 pub mod progress;
 pub mod sanitize;
 pub mod terminal;
+pub mod trend;
 
 pub use hits::{print_count, print_hits, Format};
 pub use sanitize::{escape, sanitize};
@@ -51,6 +52,11 @@ impl Style {
     /// Path colour, as ripgrep's.
     pub fn path<'a>(&self, text: &'a str) -> Cow<'a, str> {
         self.paint("35", text)
+    }
+
+    /// The bars of `warta trend`.
+    pub fn bar<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.paint("36", text)
     }
 
     /// Matched words, as ripgrep's.

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::params::{pairs, SearchRequest, MAX_LIMIT};
+use super::params::{pairs, trend_options_of, SearchRequest, MAX_LIMIT};
 use super::state::State;
-use crate::render::json::{ArticleJson, ErrorJson, SearchJson, StatsJson};
+use crate::render::json::{ArticleJson, ErrorJson, SearchJson, StatsJson, TrendJson};
 
 /// The most searches in one batch.
 const MAX_BATCH: usize = 1000;
@@ -26,6 +26,18 @@ pub async fn search(
     let options = SearchRequest::from_pairs(&pairs(raw.as_deref())?)?.options()?;
     let body = state
         .run(move |engine| json(&SearchJson::new(&shown(engine.search(&options)?))))
+        .await?;
+    Ok(answer(body))
+}
+
+/// `GET /api/trend`: as `warta trend --json`.
+pub async fn trend(
+    Shared(state): Shared<Arc<State>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let options = trend_options_of(&pairs(raw.as_deref())?)?;
+    let body = state
+        .run(move |engine| json(&TrendJson::new(&engine.trend(&options)?)))
         .await?;
     Ok(answer(body))
 }

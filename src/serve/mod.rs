@@ -100,6 +100,7 @@ fn router(state: Arc<State>, cors: Option<&str>) -> anyhow::Result<Router> {
         .route("/api/articles/{id}", get(api::article))
         .route("/api/similar/{id}", get(api::similar))
         .route("/api/stats", get(api::stats))
+        .route("/api/trend", get(api::trend))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

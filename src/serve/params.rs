@@ -3,11 +3,12 @@
 //! (`commands::search::search_options`) turns both into the library's options.
 
 use serde::Deserialize;
-use warta::search::SearchOptions;
+use warta::search::{SearchOptions, TrendOptions};
 
 use super::error::ApiError;
-use crate::cli::{choice_named, FacetArg, SearchArgs, SortArg};
+use crate::cli::{choice_named, FacetArg, PeriodArg, SearchArgs, SortArg, TrendArgs};
 use crate::commands::search::search_options;
+use crate::commands::trend::trend_options;
 
 /// The longest query read, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -94,15 +95,7 @@ impl SearchRequest {
     /// The arguments of this search: what it names, and `base` (the command line's flags, for
     /// `warta search --batch`) for what it leaves out; checked against the server's limits.
     pub fn over(&self, base: &SearchArgs) -> Result<SearchArgs, ApiError> {
-        if self.q.trim().is_empty() {
-            return Err(ApiError::bad("no query", "give one with q=…"));
-        }
-        if self.q.chars().count() > MAX_QUERY_CHARS {
-            return Err(ApiError::bad(
-                format!("query longer than {MAX_QUERY_CHARS} characters"),
-                "shorten the query",
-            ));
-        }
+        check_query(&self.q)?;
         let limit = self.limit.unwrap_or(base.limit);
         if limit > MAX_LIMIT {
             return Err(ApiError::bad(
@@ -192,6 +185,56 @@ fn defaults() -> SearchArgs {
         source: None,
         sort: SortArg::Relevance,
     }
+}
+
+/// `GET /api/trend`'s parameters (`q`, `by`, `lang`, `source`, `since`, `until`, `exact`),
+/// read into the `TrendArgs` the command line fills and mapped as `warta trend` maps them.
+pub fn trend_options_of(pairs: &[(String, String)]) -> Result<TrendOptions, ApiError> {
+    let mut args = TrendArgs {
+        query: vec![String::new()],
+        by: PeriodArg::Month,
+        json: true,
+        exact: false,
+        since: None,
+        until: None,
+        lang: None,
+        source: None,
+    };
+    for (key, value) in pairs {
+        let text = || Some(value.clone()).filter(|v| !v.is_empty());
+        match key.as_str() {
+            "q" => args.query = vec![value.clone()],
+            "by" if !value.is_empty() => args.by = choice("by", value, choice_named::<PeriodArg>)?,
+            "by" => {}
+            "lang" => args.lang = text(),
+            "source" => args.source = text(),
+            "since" => args.since = text(),
+            "until" => args.until = text(),
+            "exact" => args.exact = flag(key, value)?,
+            _ => {
+                return Err(ApiError::bad(
+                    format!("unknown parameter {key:?}"),
+                    "parameters: q, by, lang, source, since, until, exact",
+                ))
+            }
+        }
+    }
+    check_query(&args.query[0])?;
+    Ok(trend_options(&args)?)
+}
+
+/// A query the server runs: not blank, not longer than [`MAX_QUERY_CHARS`].
+fn check_query(q: &str) -> Result<(), ApiError> {
+    if q.trim().is_empty() {
+        return Err(ApiError::bad("no query", "give one with q=…"));
+    }
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad(
+            format!("query longer than {MAX_QUERY_CHARS} characters"),
+            "shorten the query",
+        ));
+    }
+    Ok(())
 }
 
 /// One of the values the CLI takes for a flag, named as the CLI names it.
@@ -337,5 +380,31 @@ mod tests {
         assert!(refused("q="));
         assert!(refused(&format!("q={}", "a".repeat(MAX_QUERY_CHARS + 1))));
         assert!(!refused("q=a&limit=1000&lang=&exact"));
+    }
+
+    #[test]
+    fn a_trend_request_maps_as_the_command_line_does() {
+        let options = |query: &str| trend_options_of(&pairs(Some(query)).unwrap());
+        let weekly = options("q=paylater&by=week&lang=id&since=2025&exact").unwrap();
+        assert_eq!(weekly.query, "paylater");
+        assert_eq!(weekly.by, Some(warta::search::Period::Week));
+        assert_eq!(weekly.filters.lang.as_deref(), Some("id"));
+        assert!(weekly.filters.since.is_some() && weekly.filters.exact);
+        assert_eq!(
+            options("q=a&by=").unwrap().by,
+            Some(warta::search::Period::Month)
+        );
+        for bad in [
+            "q=a&by=day",
+            "q=a&by=Month",
+            "q=",
+            "by=year",
+            "q=a&limit=5",
+            "q=a&until=x",
+        ] {
+            assert!(options(bad).is_err(), "{bad}");
+        }
+        let long = format!("q={}", "a".repeat(MAX_QUERY_CHARS + 1));
+        assert!(options(&long).is_err());
     }
 }

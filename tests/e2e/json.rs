@@ -59,6 +59,28 @@ pub struct ArticleJson {
     pub tags: Vec<String>,
 }
 
+/// `trend --json` and `GET /api/trend`.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrendJson {
+    pub query: String,
+    pub by: String,
+    pub total: u64,
+    pub undated: u64,
+    pub took_ms: f64,
+    pub periods: Vec<PeriodJson>,
+}
+
+/// One period of a trend.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodJson {
+    pub period: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub count: u64,
+}
+
 /// `stats --json`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

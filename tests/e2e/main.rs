@@ -30,5 +30,6 @@ mod ship;
 mod signals;
 mod snippets;
 mod sources;
+mod trend;
 mod typos;
 mod util;

@@ -15,10 +15,10 @@ use crate::util::Sandbox;
 const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A running server, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `host:port`.
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Drop for Server {
@@ -29,19 +29,19 @@ impl Drop for Server {
 }
 
 /// An HTTP answer.
-struct Answer {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: String,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
@@ -56,7 +56,7 @@ impl Answer {
 impl Server {
     /// Starts `warta serve` on 127.0.0.1:0 in the sandbox (index in `index/`) and waits for the
     /// URL it prints.
-    fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
+    pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
         let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
         args.extend(extra);
         let mut child = sandbox
@@ -125,7 +125,7 @@ impl Server {
         }
     }
 
-    fn get(&self, target: &str) -> Answer {
+    pub(crate) fn get(&self, target: &str) -> Answer {
         self.send("GET", target, b"")
     }
 }
@@ -145,7 +145,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 /// Percent-encodes a query parameter.
-fn enc(text: &str) -> String {
+pub(crate) fn enc(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -157,14 +157,14 @@ fn enc(text: &str) -> String {
 }
 
 /// A sandbox with the shipped corpus indexed in `index/`.
-fn indexed_corpus() -> Sandbox {
+pub(crate) fn indexed_corpus() -> Sandbox {
     let sandbox = Sandbox::with_corpus();
     sandbox.run(&["index", "corpus"]).code(0);
     sandbox
 }
 
 /// A search result without its timing.
-fn untimed(mut v: Value) -> Value {
+pub(crate) fn untimed(mut v: Value) -> Value {
     v.as_object_mut().unwrap().remove("took_ms");
     v
 }
@@ -386,12 +386,18 @@ fn the_page_shows_hits_facets_and_paging_and_escapes_hostile_articles() {
     for raw in [
         "<script",
         "<img",
-        "<svg",
+        "<svg onload",
         "onerror=\"",
         "href=\"javascript:",
     ] {
         assert!(!html.contains(raw), "{raw} came through unescaped");
     }
+    // The one SVG is the page's own histogram.
+    assert_eq!(
+        html.matches("<svg").count(),
+        html.matches("<svg class=\"histogram\"").count(),
+        "{html}"
+    );
     assert!(html.contains("&lt;script&gt;"), "the payload shows as text");
     assert!(html.contains("13 matches"), "{html}");
     assert!(html.contains("rel=\"next\""), "a second page is linked");
