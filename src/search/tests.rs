@@ -389,3 +389,41 @@ fn trend_by_week_and_year_and_only_undated_matches() {
     let trend = undated.trend(&TrendOptions::new("chip")).unwrap();
     assert_eq!((trend.total, trend.undated, trend.periods.len()), (1, 1, 0));
 }
+
+#[test]
+fn trend_counts_dates_centuries_apart_in_one_segment() {
+    // A segment whose dates span more than its table holds counts its days in a map instead.
+    let dates = [
+        "1800-06-01",
+        "2025-01-01",
+        "2025-01-01",
+        "1999-12-31T23:59:59Z",
+    ];
+    let articles: Vec<Article> = dates
+        .iter()
+        .enumerate()
+        .map(|(n, date)| Article {
+            published: Published::from_iso(date),
+            ..article(&format!("{n}.txt"))
+        })
+        .collect();
+    let mut options = TrendOptions::new("chip");
+    options.by = Some(Period::Year);
+    for per_commit in [4, 1] {
+        let trend = engine_of(articles.clone(), per_commit)
+            .trend(&options)
+            .unwrap();
+        assert_eq!(trend.periods.len(), 2025 - 1800 + 1);
+        let counted: Vec<(&str, u64)> = trend
+            .periods
+            .iter()
+            .filter(|p| p.count > 0)
+            .map(|p| (p.label.as_str(), p.count))
+            .collect();
+        assert_eq!(counted, [("1800", 1), ("1999", 1), ("2025", 2)]);
+    }
+    let mut chosen = options.clone();
+    chosen.by = None;
+    let by_span = engine_of(articles, 2).trend(&chosen).unwrap();
+    assert_eq!(by_span.by, Period::Year);
+}

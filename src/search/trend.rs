@@ -110,17 +110,18 @@ struct DayCollector {
     published: String,
 }
 
-/// The most days a segment's table of counts may cover (about 400 years, 1.2 MB); the days of
-/// a segment whose dates span more are counted in a map.
-const MAX_TABLE_DAYS: i64 = 150_000;
+/// The most days a segment's table of counts may cover (about 110 years, 160 KB); the days of
+/// a segment whose dates span more (an article dated 1800 beside today's) are counted in a map.
+const MAX_TABLE_DAYS: i64 = 40_000;
 
 /// The per-segment part of [`DayCollector`].
 struct SegmentDays {
     column: Column<DateTime>,
     /// The day `table` starts at.
     first_day: i64,
-    /// Counts per day from `first_day`, for the segment's range of dates.
-    table: Vec<u64>,
+    /// Counts per day from `first_day`, for the segment's range of dates (a segment holds
+    /// fewer than 2^31 documents).
+    table: Vec<u32>,
     /// Counts of days outside the table.
     others: BTreeMap<i64, u64>,
     undated: u64,
@@ -231,7 +232,7 @@ impl SegmentCollector for SegmentDays {
         let mut days = self.others;
         let counted = self.table.iter().enumerate().filter(|(_, &n)| n > 0);
         for (at, &n) in counted {
-            *days.entry(self.first_day + at as i64).or_default() += n;
+            *days.entry(self.first_day + at as i64).or_default() += u64::from(n);
         }
         DayCounts {
             days,
