@@ -60,6 +60,17 @@ impl Published {
         }
     }
 
+    /// Whether an index can hold this date: it keeps dates as nanoseconds since 1970 in an
+    /// `i64`, which reaches from 1677 to 2262, so the whole years 1678 to 2261.
+    pub fn representable(&self) -> bool {
+        use chrono::Datelike;
+        let year = match self {
+            Published::Date(d) => d.year(),
+            Published::DateTime(dt) => dt.year(),
+        };
+        (1678..=2261).contains(&year)
+    }
+
     /// ISO 8601 text: `2025-08-29` or `2025-08-29T09:15:00+07:00`.
     pub fn to_iso(&self) -> String {
         match self {

@@ -254,8 +254,8 @@ pub struct SearchArgs {
     /// Print results as JSON (the same as --format json)
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
-    /// Print only the number of matching articles (copies of a story counted once unless
-    /// --no-collapse), as `rg -c`; exit 1 when it is 0
+    /// Print only the number of matching articles (each copy of a story counts, as in the JSON
+    /// `total`), as `rg -c`; exit 1 when it is 0
     #[arg(long, conflicts_with_all = ["json", "format", "facet"])]
     pub count: bool,
     /// Output format: text for people; json, jsonl (a hit per line), tsv or paths (file paths

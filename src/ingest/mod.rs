@@ -348,6 +348,15 @@ fn parse_within(
                 ),
             );
         }
+        for date in [&mut article.published, &mut article.fetched] {
+            if let Some(far) = date.take_if(|d| !d.representable()) {
+                let far = far.to_iso();
+                note(
+                    &mut notes,
+                    format!("date {far} is not kept: an index holds the years 1678-2261"),
+                );
+            }
+        }
         let no_text = article.lede.is_empty() && article.body.is_empty();
         if article.title.is_empty() && no_text {
             note(&mut notes, "no title or text".into());
@@ -506,6 +515,36 @@ mod tests {
         assert_eq!(article_id("/x/a.txt"), article_id("/x/a.txt"));
         assert_ne!(article_id("/x/a.txt"), article_id("/x/b.txt"));
         assert_eq!(article_id("/x/a.txt").len(), 16);
+    }
+
+    #[test]
+    fn dates_an_index_cannot_hold_are_left_out_with_a_note() {
+        let txt = FileKind {
+            format: Format::Txt,
+            gzip: false,
+        };
+        for (date, kept) in [
+            ("9999-12-31", false),
+            ("0001-01-01", false),
+            ("1677-01-01", false),
+            ("1678-01-01", true),
+            ("2261-12-31", true),
+            ("2262-06-01", false),
+        ] {
+            let text = format!("Date: {date}\n\nTitle\n\nText.\n");
+            let got = parse_within(
+                "a",
+                "a",
+                txt,
+                text.as_bytes(),
+                &FieldMap::default(),
+                &Limits::default(),
+                Deadline::never(),
+            )
+            .unwrap();
+            assert_eq!(got.articles[0].published.is_some(), kept, "{date}");
+            assert_eq!(got.notes.len(), usize::from(!kept), "{date}");
+        }
     }
 
     #[test]
