@@ -96,3 +96,15 @@ pub const ENGLISH: &str = "en";
 pub const INDONESIAN: &str = "id";
 /// Undetermined language (analysed without stemming).
 pub const UNDETERMINED: &str = "und";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_holds_the_years_1678_to_2261() {
+        let held = |iso: &str| Published::from_iso(iso).unwrap().representable();
+        assert!(held("1678-01-01") && held("2261-12-31T23:59:59+00:00"));
+        assert!(!held("1677-12-31") && !held("2262-01-01") && !held("9999-12-31"));
+    }
+}

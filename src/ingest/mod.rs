@@ -518,36 +518,6 @@ mod tests {
     }
 
     #[test]
-    fn dates_an_index_cannot_hold_are_left_out_with_a_note() {
-        let txt = FileKind {
-            format: Format::Txt,
-            gzip: false,
-        };
-        for (date, kept) in [
-            ("9999-12-31", false),
-            ("0001-01-01", false),
-            ("1677-01-01", false),
-            ("1678-01-01", true),
-            ("2261-12-31", true),
-            ("2262-06-01", false),
-        ] {
-            let text = format!("Date: {date}\n\nTitle\n\nText.\n");
-            let got = parse_within(
-                "a",
-                "a",
-                txt,
-                text.as_bytes(),
-                &FieldMap::default(),
-                &Limits::default(),
-                Deadline::never(),
-            )
-            .unwrap();
-            assert_eq!(got.articles[0].published.is_some(), kept, "{date}");
-            assert_eq!(got.notes.len(), usize::from(!kept), "{date}");
-        }
-    }
-
-    #[test]
     fn long_texts_and_many_records_are_cut_with_warnings() {
         let limits = Limits {
             article_bytes: 100,

@@ -143,3 +143,36 @@ fn published_refuses_an_ambiguous_date_too() {
         run.stderr
     );
 }
+
+#[test]
+fn a_date_outside_the_years_an_index_holds_is_left_out_with_a_warning() {
+    let s = Sandbox::empty();
+    s.write(
+        "news/far.txt",
+        "Date: 9999-12-31\n\nFar rocket\n\nA rocket to Mars.\n",
+    );
+    s.write(
+        "news/old.json",
+        r#"[{"title": "Old rocket", "body": "A rocket of old", "published": "0001-01-01T00:00:00Z"}]"#,
+    );
+    s.write(
+        "news/edge.txt",
+        "Date: 2261-12-31\n\nEdge rocket\n\nA rocket on the edge of time.\n",
+    );
+    let run = s.run(&["index", "news"]).code(0);
+    assert!(
+        run.stderr.contains("9999-12-31 is not kept"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("0001-01-01"), "{}", run.stderr);
+    let hits = s.run(&["search", "rocket", "--format", "tsv"]).code(0);
+    let dates: Vec<&str> = hits
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    assert_eq!(dates.len(), 3, "{}", hits.stdout);
+    assert_eq!(dates.iter().filter(|d| d.is_empty()).count(), 2);
+    assert!(dates.contains(&"2261-12-31"));
+}
