@@ -45,6 +45,9 @@ pub struct Walked {
     /// Keys (canonical paths) of folders that could not be read: what the index holds below
     /// them is kept, as an unreadable file keeps its articles.
     pub unreadable: Vec<String>,
+    /// The paths whose files the walk covered, when only some paths below the roots were
+    /// walked ([`walk_within`]); None when the roots were walked whole.
+    pub scope: Option<Vec<PathBuf>>,
 }
 
 /// How the walk treats what it meets.
@@ -66,32 +69,131 @@ pub fn walk(
     mut keep_going: impl FnMut(usize) -> bool,
 ) -> Walked {
     let mut walked = Walked::default();
-    let mut seen = HashSet::new();
-    let skip_dir = skip_dir.and_then(|d| d.canonicalize().ok());
+    let mut walker = Walker::new(skip_dir, options);
+    for root in roots {
+        let Some(canonical) = root_to_walk(root, report) else {
+            continue;
+        };
+        walked.roots.push(canonical);
+        let start = Start {
+            path: root,
+            root: walked.roots.len() - 1,
+            explicit_file: root.is_file(),
+        };
+        if !walker.walk_tree(&mut walked, start, report, &mut keep_going) {
+            break;
+        }
+    }
+    report.files = walked.files.len() as u64;
+    walked
+}
+
+/// Walks only the paths `within` below `roots` (each canonical, and each below one of the
+/// roots; a path that no longer exists is walked as an empty one): what a watch does with the
+/// paths that changed. Files keep the root they are under, so their ids are the ones a walk of
+/// the whole root gives; what the index holds under a path of `within` that the walk does not
+/// find is gone ([`Walked::scope`]).
+pub fn walk_within(
+    roots: &[PathBuf],
+    within: &[PathBuf],
+    skip_dir: Option<&Path>,
+    options: WalkOptions,
+    report: &mut IndexReport,
+    mut keep_going: impl FnMut(usize) -> bool,
+) -> Walked {
+    let mut walked = Walked::default();
+    let mut walker = Walker::new(skip_dir, options);
+    let mut scope = Vec::new();
     'roots: for root in roots {
-        let canonical = match root.canonicalize() {
-            Ok(c) => c,
-            Err(err) => {
-                report.problem(
-                    shown_str(&key_of(root)),
-                    ProblemKind::Failed,
-                    io_reason(&err),
-                );
+        let Some(canonical) = root_to_walk(root, report) else {
+            continue;
+        };
+        walked.roots.push(canonical.clone());
+        for path in within.iter().filter(|p| p.starts_with(&canonical)) {
+            scope.push(path.clone());
+            let below = path.strip_prefix(&canonical).unwrap_or(path);
+            let hidden = below.components().any(|c| is_hidden(c.as_os_str()));
+            if hidden || std::fs::symlink_metadata(path).is_err() {
                 continue;
             }
-        };
-        // A FIFO, socket or device named on the command line: told, and never opened (reading
-        // a FIFO would wait for a writer).
-        if let Some(what) = std::fs::metadata(&canonical)
-            .ok()
-            .and_then(|m| not_a_file(&m.file_type()))
-        {
-            let reason = format!("{what}, not a regular file");
-            report.problem(root.display().to_string(), ProblemKind::Skipped, reason);
-            continue;
+            let start = Start {
+                path,
+                root: walked.roots.len() - 1,
+                explicit_file: false,
+            };
+            if !walker.walk_tree(&mut walked, start, report, &mut keep_going) {
+                break 'roots;
+            }
         }
-        walked.roots.push(canonical);
-        let explicit_file = root.is_file();
+    }
+    walked.scope = Some(scope);
+    report.files = walked.files.len() as u64;
+    walked
+}
+
+/// The canonical form of a root to walk, or None (with the problem recorded) when it is
+/// missing or not a folder or a regular file.
+fn root_to_walk(root: &Path, report: &mut IndexReport) -> Option<PathBuf> {
+    let canonical = match root.canonicalize() {
+        Ok(c) => c,
+        Err(err) => {
+            report.problem(
+                shown_str(&key_of(root)),
+                ProblemKind::Failed,
+                io_reason(&err),
+            );
+            return None;
+        }
+    };
+    // A FIFO, socket or device named on the command line: told, and never opened (reading
+    // a FIFO would wait for a writer).
+    if let Some(what) = std::fs::metadata(&canonical)
+        .ok()
+        .and_then(|m| not_a_file(&m.file_type()))
+    {
+        let reason = format!("{what}, not a regular file");
+        report.problem(root.display().to_string(), ProblemKind::Skipped, reason);
+        return None;
+    }
+    Some(canonical)
+}
+
+/// Where one walk of a tree starts.
+struct Start<'a> {
+    /// The path to walk (a root, or a path below one).
+    path: &'a Path,
+    /// Which of `Walked::roots` it is, or is below.
+    root: usize,
+    /// Whether the path was named as a file on the command line (an unknown format is told).
+    explicit_file: bool,
+}
+
+/// What the walk of several trees shares: the files seen (each once), the folder skipped.
+struct Walker {
+    seen: HashSet<PathBuf>,
+    skip_dir: Option<PathBuf>,
+    options: WalkOptions,
+}
+
+impl Walker {
+    fn new(skip_dir: Option<&Path>, options: WalkOptions) -> Walker {
+        Walker {
+            seen: HashSet::new(),
+            skip_dir: skip_dir.and_then(|d| d.canonicalize().ok()),
+            options,
+        }
+    }
+
+    /// Walks the tree at `start`, adding its article files to `walked`; false when
+    /// `keep_going` stopped it.
+    fn walk_tree(
+        &mut self,
+        walked: &mut Walked,
+        start: Start,
+        report: &mut IndexReport,
+        keep_going: &mut impl FnMut(usize) -> bool,
+    ) -> bool {
+        let root = start.path;
         let mut entries = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -122,9 +224,9 @@ pub fn walk(
                     continue;
                 }
             };
-            if entry.path_is_symlink() && !options.follow_outside && entry.depth() > 0 {
+            if entry.path_is_symlink() && !self.options.follow_outside && entry.depth() > 0 {
                 let target = entry.path().canonicalize();
-                if target.is_ok_and(|t| !t.starts_with(walked.roots.last().expect("pushed"))) {
+                if target.is_ok_and(|t| !t.starts_with(&walked.roots[start.root])) {
                     report.problem(
                         shown_str(&key_of(entry.path())),
                         ProblemKind::Skipped,
@@ -142,7 +244,7 @@ pub fn walk(
             // A name that is not UTF-8 is read by its bytes; its format by its (lossy) name.
             let lossy_name = entry.file_name().to_string_lossy();
             let Some(kind) = kind_of(Path::new(lossy_name.as_ref())) else {
-                if explicit_file {
+                if start.explicit_file {
                     report.problem(
                         entry.path().display().to_string(),
                         ProblemKind::Skipped,
@@ -162,7 +264,9 @@ pub fn walk(
                     continue;
                 }
             };
-            if skip_dir.as_ref().is_some_and(|d| key.starts_with(d)) || !seen.insert(key.clone()) {
+            if self.skip_dir.as_ref().is_some_and(|d| key.starts_with(d))
+                || !self.seen.insert(key.clone())
+            {
                 continue;
             }
             let (mtime, size) = match entry.metadata() {
@@ -175,15 +279,14 @@ pub fn walk(
                 kind,
                 mtime,
                 size,
-                root: walked.roots.len() - 1,
+                root: start.root,
             });
             if !keep_going(walked.files.len()) {
-                break 'roots;
+                return false;
             }
         }
+        true
     }
-    report.files = walked.files.len() as u64;
-    walked
 }
 
 /// What a path that is neither a folder nor a regular file is, or None for those two.

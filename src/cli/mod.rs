@@ -153,6 +153,13 @@ pub struct IndexArgs {
     /// Commit at least every SECONDS (fractions allowed), so a killed run loses at most that
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub commit_every: Duration,
+    /// After indexing, keep watching the paths and index what changes, until Ctrl-C
+    #[arg(long)]
+    pub watch: bool,
+    /// With --watch: look at the files every second instead of asking inotify (for network
+    /// file systems, where inotify sees nothing)
+    #[arg(long, requires = "watch")]
+    pub poll: bool,
     /// Bounds on each input file (docs/limits.md)
     #[command(flatten)]
     pub limits: LimitArgs,

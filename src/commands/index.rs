@@ -49,6 +49,9 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
         html_attributes: args.limits.max_html_attributes,
         file_time: args.limits.file_timeout,
     };
+    if args.watch {
+        return super::watch::run(ctx, &options, args.poll, args.json);
+    }
     let show_bar = !ctx.quiet && !args.json && std::io::stderr().is_terminal();
     let report = index_with_progress(&options, show_bar, !ctx.quiet)?;
 

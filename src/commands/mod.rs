@@ -13,6 +13,7 @@ pub mod signals;
 pub mod similar;
 pub mod stats;
 pub mod trend;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

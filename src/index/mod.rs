@@ -28,6 +28,7 @@ mod rebuild;
 mod roots;
 pub mod story;
 mod trim;
+pub mod watch;
 
 use apply::Applier;
 use commit::{Committer, Payload};
@@ -70,6 +71,10 @@ pub struct IndexOptions {
     pub release_memory: Option<fn()>,
     /// The bounds each input file is held to (bytes, text per article, records, time).
     pub limits: ingest::Limits,
+    /// Paths below the roots in `paths` (canonical; they may no longer exist) to which the run
+    /// is limited: files at or under them are read, added or removed, and the rest of the index
+    /// is left as it was (what a watch does with the paths that changed). Empty: the whole roots.
+    pub within: Vec<PathBuf>,
 }
 
 impl IndexOptions {
@@ -87,6 +92,7 @@ impl IndexOptions {
             fields: FieldMap::default(),
             release_memory: None,
             limits: ingest::Limits::default(),
+            within: Vec::new(),
         }
     }
 }
@@ -230,18 +236,19 @@ fn walk_roots(
     let walk_options = walk::WalkOptions {
         follow_outside: options.follow_outside,
     };
-    let walked = walk::walk(
-        paths,
-        Some(&options.index_dir),
-        walk_options,
-        report,
-        |found| {
-            if found % 1024 == 0 {
-                progress.walking(found as u64);
-            }
-            !cancel.requested()
-        },
-    );
+    let keep_going = |found| {
+        if found % 1024 == 0 {
+            progress.walking(found as u64);
+        }
+        !cancel.requested()
+    };
+    let skip = Some(&*options.index_dir);
+    let walked = if options.within.is_empty() {
+        walk::walk(paths, skip, walk_options, report, keep_going)
+    } else {
+        let within = &options.within;
+        walk::walk_within(paths, within, skip, walk_options, report, keep_going)
+    };
     for problem in &report.problems {
         progress.problem(problem);
     }

@@ -132,13 +132,15 @@ impl Plan {
 
         let mut work = Vec::new();
         let mut unchanged = 0;
+        // The paths whose files were walked: the roots, or only some paths below them.
+        let scope = walked.scope.unwrap_or_else(|| walked.roots.clone());
         let roots = walked.roots;
         // Failures of files not walked now are remembered as they were; those of files walked
         // are replayed (unchanged) or found again (read).
         let mut failed_before: HashMap<String, Failure> = HashMap::new();
         for failure in &old.failures {
             let file = Path::new(&failure.key);
-            if roots.iter().any(|r| file.starts_with(r)) {
+            if scope.iter().any(|r| file.starts_with(r)) {
                 failed_before.insert(failure.key.clone(), failure.clone());
             } else if !gone.iter().any(|(r, _)| file.starts_with(r)) {
                 payload.failures.push(failure.clone());
@@ -182,10 +184,10 @@ impl Plan {
         });
         // A file under no tracked root came from a link followed to outside one: gone too when
         // every tracked root was walked and none reached it.
-        let all_walked = payload.roots.iter().all(|r| roots.contains(r));
+        let all_walked = payload.roots.iter().all(|r| scope.contains(r));
         let vanishes = |key: &str| {
             let file = Path::new(key);
-            roots.iter().any(|r| file.starts_with(r))
+            scope.iter().any(|r| file.starts_with(r))
                 || (all_walked && !payload.roots.iter().any(|r| file.starts_with(r)))
         };
         let mut vanished: Vec<Vanished> = held

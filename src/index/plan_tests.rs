@@ -24,6 +24,7 @@ fn walk(files: &[(&str, i64, u64)]) -> Walked {
         files,
         roots,
         unreadable: Vec::new(),
+        scope: None,
     }
 }
 
@@ -376,5 +377,41 @@ fn a_file_under_no_root_leaves_only_when_every_root_was_walked() {
     assert!(
         plan.vanished.is_empty(),
         "a link under /feeds, not walked now, may lead to it"
+    );
+}
+
+#[test]
+fn a_walk_within_some_paths_adds_and_removes_only_there() {
+    let mut index = three_files();
+    index.extend(held(&[
+        ("/news/sub/e.txt", 1, 10, 1),
+        ("/feeds/x.csv", 1, 20, 5),
+    ]));
+    // A watch saw b.txt deleted, d.txt created, sub/ removed; a.txt and c.txt not walked.
+    let walked = walk(&[("/news/d.txt", 1, 10)]);
+    let scope = ["/news/b.txt", "/news/d.txt", "/news/sub"];
+    let walked = Walked {
+        scope: Some(scope.iter().map(PathBuf::from).collect()),
+        ..walked
+    };
+    let old = Payload {
+        failures: vec![Failure {
+            key: "/news/c.txt".into(),
+            hash: 7,
+            failed: vec![("#2".into(), "bad row".into())],
+        }],
+        ..old(&["/news", "/feeds"])
+    };
+    let plan = Plan::new(&options(), &old, walked, index, &[]);
+    assert_eq!(keys(&plan), ["/news/d.txt"]);
+    let vanished: Vec<&str> = plan.vanished.iter().map(|v| v.key.as_str()).collect();
+    assert_eq!(vanished, ["/news/b.txt", "/news/sub/e.txt"]);
+    assert_eq!(
+        plan.payload.roots, old.roots,
+        "no path of the scope becomes a root"
+    );
+    assert_eq!(
+        plan.payload.failures, old.failures,
+        "a failure outside the scope is remembered as it was"
     );
 }

@@ -248,6 +248,27 @@ impl<'a> IndexReportJson<'a> {
     }
 }
 
+/// `index --watch --json`: one line per commit, the run's report with when it was committed
+/// and the articles the index then holds.
+#[derive(Serialize)]
+pub struct WatchCommitJson<'a> {
+    at: String,
+    articles: u64,
+    #[serde(flatten)]
+    report: IndexReportJson<'a>,
+}
+
+impl<'a> WatchCommitJson<'a> {
+    /// The JSON line of a run committed at `at` (RFC 3339), leaving `articles` in the index.
+    pub fn new(at: String, articles: u64, r: &'a IndexReport) -> Self {
+        WatchCommitJson {
+            at,
+            articles,
+            report: IndexReportJson::new(r),
+        }
+    }
+}
+
 /// One problem in an index report.
 #[derive(Serialize)]
 pub struct ProblemJson<'a> {
