@@ -33,3 +33,4 @@ mod sources;
 mod trend;
 mod typos;
 mod util;
+mod watch;
