@@ -3,7 +3,8 @@
 //! built binary, and must exit 0. A command piped into another program (`jq`, `xargs`, `man`)
 //! is run up to the pipe; a redirect into the user's home (completions, the manual page) is
 //! dropped, the output kept by the test instead; `warta serve` is started, must say where it
-//! listens, and is stopped. `cargo install` and `cargo test` are not run;
+//! listens, and is stopped; `warta index --watch` is started, must follow a file dropped into
+//! the folder it watches, and is stopped. `cargo install` and `cargo test` are not run;
 //! `cargo run --` (or `cargo run --release --`) is the binary under test.
 
 use crate::util::{root, Sandbox};
@@ -26,6 +27,14 @@ fn every_warta_command_in_the_readme_runs_on_a_fresh_corpus() {
     for line in &commands {
         let args = warta_args(line);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if args.contains(&"--watch") {
+            // A watch runs until stopped: it must commit, follow a file dropped into the
+            // folder it watches, and exit 143 on SIGTERM.
+            if let Err(why) = watches(&sandbox, &args) {
+                failed.push(format!("{line}\n  {why}"));
+            }
+            continue;
+        }
         if args.first() == Some(&"serve") {
             // A server runs until stopped: it must start and say where it listens.
             if let Err(why) = serves(&sandbox, &args) {
@@ -90,6 +99,66 @@ fn serves(sandbox: &Sandbox, args: &[&str]) -> Result<(), String> {
         Ok(line) if line.starts_with("listening on http://127.0.0.1:") => Ok(()),
         Ok(line) => Err(format!("printed {line:?}, not where it listens")),
         Err(_) => Err("said nothing in 20 s".to_string()),
+    }
+}
+
+/// Starts `warta index --watch PATH…` (its folders made if missing, as a fetcher would have
+/// them), waits for its first commit line, drops an article into the first folder and waits
+/// for the commit of it, then sends SIGTERM and expects 143.
+fn watches(sandbox: &Sandbox, args: &[&str]) -> Result<(), String> {
+    use std::io::BufRead;
+    let at = args.iter().position(|a| *a == "index").unwrap_or(0);
+    let folders: Vec<&str> = args[at + 1..]
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let Some(first) = folders.first() else {
+        return Err("no folder to watch".into());
+    };
+    for folder in &folders {
+        std::fs::create_dir_all(sandbox.path().join(folder)).unwrap();
+    }
+    let mut child = sandbox
+        .cmd(args)
+        .env("HOME", sandbox.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("did not start: {e}"))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let wait = std::time::Duration::from_secs(60);
+    let result = rx
+        .recv_timeout(wait)
+        .map_err(|_| "no commit line for the first run".to_string())
+        .and_then(|_| {
+            let dropped = sandbox.path().join(first).join("readme-watch.txt");
+            let text = "Watched headline\n\nA story saved by the fetcher.\n";
+            std::fs::write(&dropped, text).unwrap();
+            let line = rx.recv_timeout(wait);
+            std::fs::remove_file(&dropped).unwrap();
+            match line {
+                Ok(line) if line.contains("+1 ") => Ok(()),
+                Ok(line) => Err(format!("printed {line:?}, not the commit of the file")),
+                Err(_) => Err("no commit line for a file dropped into the folder".into()),
+            }
+        });
+    // SAFETY: kill(2) on a child this test started and has not yet waited for.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let code = child.wait().map(|s| s.code()).ok().flatten();
+    result?;
+    match code {
+        Some(143) => Ok(()),
+        other => Err(format!("exit {other:?} on SIGTERM, not 143")),
     }
 }
 
