@@ -497,6 +497,43 @@ mod tests {
     }
 
     #[test]
+    fn reads_are_not_changes_and_a_close_ends_a_write() {
+        use notify::event::{AccessKind, CreateKind, Flag};
+        use notify::Event;
+        use notify_debouncer_full::DebouncedEvent;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let file = root.join("a.txt");
+        std::fs::write(&file, "x").unwrap();
+        let filter = Filter {
+            roots: vec![(root.clone(), true)],
+            index_dir: root.join("ix"),
+            tracks_close: true,
+        };
+        let queue = Mutex::new(Queue::default());
+        let event =
+            |kind| DebouncedEvent::new(Event::new(kind).add_path(file.clone()), Instant::now());
+        let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        filter.absorb(&queue, Ok(vec![event(open)]));
+        assert!(
+            lock(&queue).pending.is_empty(),
+            "warta's own reads open files"
+        );
+        let create = EventKind::Create(CreateKind::File);
+        filter.absorb(&queue, Ok(vec![event(create)]));
+        assert!(lock(&queue).pending[&file].writing);
+        let close = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        filter.absorb(&queue, Ok(vec![event(close)]));
+        assert!(!lock(&queue).pending[&file].writing);
+        let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        filter.absorb(&queue, Ok(vec![DebouncedEvent::new(lost, Instant::now())]));
+        assert!(
+            lock(&queue).rescan,
+            "events the kernel dropped: look at every file"
+        );
+    }
+
+    #[test]
     fn hidden_temporary_and_index_paths_are_not_queued() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
