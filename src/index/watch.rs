@@ -34,11 +34,11 @@ const DEBOUNCE: Duration = Duration::from_millis(500);
 /// How often the watch looks at its queue.
 const TICK: Duration = Duration::from_millis(100);
 /// A batch is taken once no event came for this long...
-const QUIET: Duration = Duration::from_millis(250);
+const QUIET: Duration = Duration::from_millis(150);
 /// ...or once its first event has waited this long, so a steady stream still commits.
 const MAX_DELAY: Duration = Duration::from_millis(1500);
 /// The interval across which a batch's paths must keep their size and mtime.
-const SETTLE: Duration = Duration::from_millis(200);
+const SETTLE: Duration = Duration::from_millis(150);
 /// A file left open for writing with no event for this long is read all the same (a log that
 /// is never closed, a file written through a memory map).
 const WRITING_QUIET: Duration = Duration::from_secs(5);

@@ -285,6 +285,10 @@ fn polling_follows_the_files_too() {
     watch.until("the dropped file", || found(&s, "lemurs").len() == 1);
     std::fs::remove_file(s.path().join("feeds/sub/drop.md")).unwrap();
     watch.until("the delete", || found(&s, "lemurs").is_empty());
+    // The commit's line comes once the commit is made, so maybe after the search saw it.
+    watch.until_lines("the delete's line", |lines| {
+        lines.last().is_some_and(|l| l.contains(r#""removed":1"#))
+    });
     let lines = watch.lines();
     for line in &lines {
         let commit: serde_json::Value = serde_json::from_str(line).expect(line);
