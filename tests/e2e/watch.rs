@@ -339,3 +339,35 @@ fn sigterm_during_a_batch_leaves_an_index_a_rerun_completes() {
         "the rerun holds what a fresh --rebuild does"
     );
 }
+
+#[test]
+fn fifos_link_loops_and_odd_names_dropped_in_do_not_stop_the_watch() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::empty();
+    s.write("feeds/first.txt", article("First story", "kangaroos"));
+    let mut watch = Watch::start(&s, &[]);
+    let feeds = s.path().join("feeds");
+    // A FIFO named like an article: never opened (reading it would wait for a writer).
+    let fifo = std::ffi::CString::new(feeds.join("pipe.txt").as_os_str().as_bytes()).unwrap();
+    // SAFETY: mkfifo(3) with a NUL-terminated path this test owns.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink(".", feeds.join("loop")).unwrap();
+    std::os::unix::fs::symlink("missing.txt", feeds.join("dangling.txt")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"odd \xff\x1b[31m\nname.txt");
+    std::fs::write(feeds.join(odd), article("Odd story", "narwhals")).unwrap();
+    watch.until("the file with the odd name", || {
+        found(&s, "narwhals").len() == 1
+    });
+    s.write("feeds/after.txt", article("After story", "pangolins"));
+    watch.until("a file after them", || found(&s, "pangolins").len() == 1);
+    assert_eq!(articles(&s), 3);
+    for line in watch.lines() {
+        assert!(!line.contains('\x1b'), "{line:?}");
+    }
+    let stderr = watch.stderr.lock().unwrap().clone();
+    assert!(
+        !stderr.contains('\x1b'),
+        "raw escapes on stderr: {stderr:?}"
+    );
+    assert_eq!(watch.stop(libc::SIGTERM), 143);
+}
