@@ -291,7 +291,13 @@ pub fn watch<P: WatchProgress>(
             rebuild: false,
             ..options.clone()
         };
-        match run_index(&batch, progress, cancel) {
+        let result = run_index(&batch, progress, cancel);
+        // What the run held (its writer's arenas, the plan) goes back to the system, so that a
+        // watch of weeks keeps the footprint of one batch, not of the largest one.
+        if let Some(release) = options.release_memory {
+            release();
+        }
+        match result {
             Ok(report) => {
                 // A batch of paths that held no articles (a temporary file come and gone) is
                 // not worth a line.
