@@ -51,6 +51,9 @@ pub struct IndexReport {
     pub problems: Vec<Problem>,
     /// Whether the run was interrupted (what was done is committed).
     pub interrupted: bool,
+    /// Records of web archives passed over (requests, redirects, pages that are not HTML...),
+    /// by kind: not problems, so not in `problems`.
+    pub passed_over: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl IndexReport {

@@ -45,6 +45,11 @@ pub fn run(ctx: &Context, args: IndexArgs) -> anyhow::Result<ExitCode> {
         file_bytes: args.limits.max_file_size,
         article_bytes: usize::try_from(args.limits.max_article_size).unwrap_or(usize::MAX),
         records: args.limits.max_records,
+        // Never more than a whole file may hold.
+        record_bytes: usize::try_from(
+            warta::ingest::limits::MAX_RECORD_BYTES.min(args.limits.max_file_size),
+        )
+        .unwrap_or(usize::MAX),
         html_depth: args.limits.max_html_depth,
         html_attributes: args.limits.max_html_attributes,
         file_time: args.limits.file_timeout,

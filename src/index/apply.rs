@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+use std::time::Duration;
 
 use tantivy::Term;
 
@@ -14,7 +15,7 @@ use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
 use super::{Cancel, Progress, Writer};
 use crate::error::Result;
-use crate::ingest::{self, FieldMap, IngestError, Ingested};
+use crate::ingest::{self, FieldMap, Format, IngestError, Ingested};
 use crate::report::{IndexReport, ProblemKind};
 use crate::schema::{Fields, FileStamp, StoryStamp};
 use crate::walk::{self, io_reason, Candidate};
@@ -50,6 +51,70 @@ impl<'a> Queue<'a> {
     }
 }
 
+/// Whose turn it is to be applied: the workers wait on it so that they run no further ahead of
+/// the applying thread than a window of files, and so that a web archive, whose articles come
+/// in batches, is read only once it is the file being applied (its batches are then applied as
+/// they come, never held).
+struct Turn {
+    /// The file being applied (all before it are done).
+    applying: Mutex<usize>,
+    moved: Condvar,
+    /// Set when the applying thread stops (done, or failed): nobody waits any more.
+    over: AtomicBool,
+}
+
+impl Turn {
+    fn new() -> Turn {
+        Turn {
+            applying: Mutex::new(0),
+            moved: Condvar::new(),
+            over: AtomicBool::new(false),
+        }
+    }
+
+    /// Waits until `ready` holds of the file being applied; `false` if the run stops first.
+    fn wait(&self, cancel: Cancel, ready: impl Fn(usize) -> bool) -> bool {
+        let mut applying = self.applying.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if self.over.load(Ordering::Relaxed) || cancel.requested() {
+                return false;
+            }
+            if ready(*applying) {
+                return true;
+            }
+            applying = self
+                .moved
+                .wait_timeout(applying, Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn advance(&self, to: usize) {
+        *self.applying.lock().unwrap_or_else(|e| e.into_inner()) = to;
+        self.moved.notify_all();
+    }
+
+    fn end(&self) {
+        self.over.store(true, Ordering::Relaxed);
+        self.moved.notify_all();
+    }
+}
+
+/// Ends the turn when the applying thread leaves, however it leaves.
+struct EndTurn<'a>(&'a Turn);
+
+impl Drop for EndTurn<'_> {
+    fn drop(&mut self) {
+        self.0.end();
+    }
+}
+
+/// Files a worker may read ahead of the one being applied, per thread.
+const AHEAD_PER_THREAD: usize = 64;
+/// Articles of a web archive sent to the applying thread at a time.
+const ARCHIVE_BATCH: usize = 64;
+
 /// Where a run's articles go, and what hears of them.
 pub(super) struct Applier<'a> {
     /// Takes the articles added and the files deleted.
@@ -64,6 +129,10 @@ pub(super) struct Applier<'a> {
     pub progress: &'a dyn Progress,
     /// Commits when a commit is due.
     pub committer: &'a mut Committer,
+    /// Articles of the archive being applied so far, while its batches come.
+    pub streamed: Option<u64>,
+    /// Bytes of the file being applied told to the progress so far.
+    pub advanced: u64,
 }
 
 impl Applier<'_> {
@@ -78,15 +147,33 @@ impl Applier<'_> {
         cancel: Cancel,
     ) -> Result<()> {
         let queue = Queue::new(plan.work.len(), cancel);
+        let turn = Turn::new();
+        let ahead = threads * AHEAD_PER_THREAD;
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) = mpsc::sync_channel::<(usize, Parsed)>(threads * 16);
             for _ in 0..threads {
                 let tx = tx.clone();
-                let queue = &queue;
+                let (queue, turn) = (&queue, &turn);
                 scope.spawn(move || {
                     while let Some(n) = queue.take() {
                         let candidate = &plan.work[n].candidate;
                         let root = &plan.roots[candidate.root];
+                        let archive = candidate.kind.format == Format::Warc;
+                        if !turn.wait(cancel, |applying| {
+                            if archive {
+                                applying == n
+                            } else {
+                                n < applying + ahead
+                            }
+                        }) {
+                            break;
+                        }
+                        if archive {
+                            if !stream_archive(n, candidate, root, limits, &tx, cancel) {
+                                break;
+                            }
+                            continue;
+                        }
                         let map = &plan.maps[candidate.root];
                         let parsed = read_and_parse(candidate, root, map, limits);
                         if tx.send((n, parsed)).is_err() {
@@ -96,30 +183,52 @@ impl Applier<'_> {
                 });
             }
             drop(tx);
-            let mut pending = BTreeMap::new();
+            let _end = EndTurn(&turn);
+            let mut pending: BTreeMap<usize, Vec<Parsed>> = BTreeMap::new();
             let mut expected = 0;
             for (n, parsed) in rx {
-                pending.insert(n, parsed);
-                while let Some(parsed) = pending.remove(&expected) {
-                    self.apply_reported(&plan.work[expected], parsed)?;
+                pending.entry(n).or_default().push(parsed);
+                while let Some(parts) = pending.remove(&expected) {
+                    let mut done = false;
+                    for parsed in parts {
+                        done = parsed.part.is_last();
+                        self.apply_reported(&plan.work[expected], parsed)?;
+                    }
+                    if !done {
+                        // An archive's batches: more to come.
+                        pending.insert(expected, Vec::new());
+                        break;
+                    }
                     expected += 1;
+                    turn.advance(expected);
                 }
             }
             Ok(())
         })
     }
 
-    /// Applies one file, tells the progress of it, and commits if a commit is due.
+    /// Applies one file (or one batch of an archive), tells the progress of it, and commits
+    /// if a commit is due. Not in the middle of an archive: a commit there would record the
+    /// file as read with only some of its articles.
     fn apply_reported(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
         let problems_before = self.report.problems.len();
         let hash = parsed.hash;
+        let read = match parsed.part {
+            Part::Whole | Part::End { .. } => job.candidate.size,
+            Part::Batch { read } => read.min(job.candidate.size),
+        };
+        let last = parsed.part.is_last();
         self.apply(job, parsed)?;
         self.remember_failures(job, hash, problems_before);
         for problem in &self.report.problems[problems_before..] {
             self.progress.problem(problem);
         }
-        self.progress.advance(job.candidate.size);
-        self.committer.commit_if_due(self.writer)
+        self.progress.advance(read.saturating_sub(self.advanced));
+        self.advanced = if last { 0 } else { read.max(self.advanced) };
+        if last {
+            self.committer.commit_if_due(self.writer)?;
+        }
+        Ok(())
     }
 
     /// Remembers what failed in one file read (the problems from `first` on), so that later
@@ -155,12 +264,14 @@ impl Applier<'_> {
         });
     }
 
-    /// Replaces what the index held for one file with its articles as parsed.
+    /// Replaces what the index held for one file with its articles as parsed; an archive's
+    /// articles come in batches, the first of which deletes what the index held.
     fn apply(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
         let Parsed {
             result,
             hash,
             simhashes,
+            part,
         } = parsed;
         let Job {
             candidate, before, ..
@@ -201,14 +312,30 @@ impl Applier<'_> {
             };
             self.report.problem(path, note.kind, note.reason.clone());
         }
-        let count = ingested.articles.len() as u64;
-        match before {
-            Some(b) if b.hash == hash => self.report.unchanged += count,
-            Some(_) => self.report.updated += count,
-            None => self.report.added += count,
+        for (name, count) in ingested.passed_over.named() {
+            if count > 0 {
+                *self.report.passed_over.entry(name).or_default() += count;
+            }
         }
-        if before.is_some() {
-            self.writer.delete_term(file_term);
+        let streamed = self.streamed.take();
+        if before.is_some() && streamed.is_none() {
+            self.writer.delete_term(file_term.clone());
+        }
+        let count = streamed.unwrap_or(0) + ingested.articles.len() as u64;
+        match part {
+            Part::Batch { .. } => self.streamed = Some(count),
+            Part::End { complete: false } => {
+                // An archive left half read (the run was stopped): none of it stays, so that
+                // the next run reads it whole.
+                self.writer.delete_term(file_term);
+                self.report.removed += before.map_or(0, |b| b.articles);
+                return Ok(());
+            }
+            Part::Whole | Part::End { complete: true } => match before {
+                Some(b) if b.hash == hash => self.report.unchanged += count,
+                Some(_) => self.report.updated += count,
+                None => self.report.added += count,
+            },
         }
         let stamp = FileStamp {
             key: candidate.key.clone(),
@@ -243,13 +370,61 @@ impl Applier<'_> {
     }
 }
 
-/// One file read and parsed on a worker thread.
+/// One file read and parsed on a worker thread, or one batch of an archive's articles.
 struct Parsed {
     result: Result<Ingested, IngestError>,
     /// Hash of the file's bytes (and field map).
     hash: u64,
     /// SimHash and headline hash of each article, in order.
     simhashes: Vec<(u64, u64)>,
+    /// Which part of the file this is.
+    part: Part,
+}
+
+/// A whole file, or a part of an archive read as a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// All of a file's articles.
+    Whole,
+    /// A batch of an archive's articles, more to come; the archive's bytes read so far.
+    Batch { read: u64 },
+    /// The end of an archive: whether it was read to its end (not stopped by the run).
+    End { complete: bool },
+}
+
+impl Part {
+    fn is_last(self) -> bool {
+        !matches!(self, Part::Batch { .. })
+    }
+}
+
+impl Parsed {
+    /// Articles as parsed, their text's spare capacity given back and their hashes taken.
+    fn new(mut result: Result<Ingested, IngestError>, hash: u64, part: Part) -> Parsed {
+        // The articles wait in tantivy's queue of up to 10,000 documents: without the slack
+        // that the parsers' growing strings leave (up to half their capacity), it holds less.
+        if let Ok(ingested) = &mut result {
+            for article in &mut ingested.articles {
+                article.title.shrink_to_fit();
+                article.lede.shrink_to_fit();
+                article.body.shrink_to_fit();
+            }
+        }
+        let simhashes = match &result {
+            Ok(ingested) => ingested
+                .articles
+                .iter()
+                .map(|a| (story::simhash(a), story::title_hash(a)))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Parsed {
+            result,
+            hash,
+            simhashes,
+            part,
+        }
+    }
 }
 
 /// Reads and parses one file; the hash covers its bytes and, for formats with named fields,
@@ -262,20 +437,14 @@ fn read_and_parse(
 ) -> Parsed {
     let read = match ingest::read_file(&candidate.path, candidate.kind, limits) {
         Ok(b) => b,
-        Err(err) => {
-            return Parsed {
-                result: Err(err),
-                hash: 0,
-                simhashes: Vec::new(),
-            }
-        }
+        Err(err) => return Parsed::new(Err(err), 0, Part::Whole),
     };
     let mut hash = ingest::content_hash(&read.bytes);
     if candidate.kind.format.reads_named_fields() {
         hash ^= map.fingerprint();
     }
     // Stored under its canonical path; named in ids by its path below its root.
-    let mut result = ingest::parse_read(
+    let result = ingest::parse_read(
         &candidate.key,
         &walk::identity(root, &candidate.key),
         candidate.kind,
@@ -283,28 +452,46 @@ fn read_and_parse(
         map,
         limits,
     );
-    // The articles wait in tantivy's queue of up to 10,000 documents: without the slack that
-    // the parsers' growing strings leave (up to half their capacity), it holds less.
-    if let Ok(ingested) = &mut result {
-        for article in &mut ingested.articles {
-            article.title.shrink_to_fit();
-            article.lede.shrink_to_fit();
-            article.body.shrink_to_fit();
-        }
-    }
-    let simhashes = match &result {
-        Ok(ingested) => ingested
-            .articles
-            .iter()
-            .map(|a| (story::simhash(a), story::title_hash(a)))
-            .collect(),
-        Err(_) => Vec::new(),
+    Parsed::new(result, hash, Part::Whole)
+}
+
+/// Reads web archive `n` as a stream and sends its articles in batches, then its end; `false`
+/// when the applying thread is gone.
+fn stream_archive(
+    n: usize,
+    candidate: &Candidate,
+    root: &Path,
+    limits: &ingest::Limits,
+    tx: &mpsc::SyncSender<(usize, Parsed)>,
+    cancel: Cancel,
+) -> bool {
+    let end = |result| Parsed::new(result, 0, Part::End { complete: false });
+    let hash = match ingest::hash_file(&candidate.path) {
+        Ok(hash) => hash,
+        Err(err) => return tx.send((n, end(Err(err)))).is_ok(),
     };
-    Parsed {
-        result,
-        hash,
-        simhashes,
-    }
+    let mut sent = true;
+    let mut send = |batch: Ingested, read: u64| {
+        sent = !cancel.requested()
+            && tx
+                .send((n, Parsed::new(Ok(batch), hash, Part::Batch { read })))
+                .is_ok();
+        sent
+    };
+    let read = ingest::read_archive(
+        &candidate.path,
+        &candidate.key,
+        &walk::identity(root, &candidate.key),
+        candidate.kind,
+        limits,
+        ARCHIVE_BATCH,
+        &mut send,
+    );
+    let last = match read {
+        Ok(complete) => Parsed::new(Ok(Ingested::default()), hash, Part::End { complete }),
+        Err(err) => end(Err(err)),
+    };
+    sent && tx.send((n, last)).is_ok()
 }
 
 #[cfg(test)]

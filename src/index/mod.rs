@@ -196,6 +196,8 @@ pub fn run_index(
         report: &mut report,
         progress,
         committer: &mut committer,
+        streamed: None,
+        advanced: 0,
     };
     applier.remove_vanished(&plan.gone_files);
     applier.apply_all(&plan, &options.limits, threads, cancel)?;

@@ -22,7 +22,12 @@ pub const MAX_RECORDS: usize = 1_000_000;
 pub const MAX_HTML_DEPTH: usize = 256;
 /// Attributes of one HTML element beyond this many are dropped before parsing.
 pub const MAX_HTML_ATTRIBUTES: usize = 64;
-/// Time one file may take to read and parse before it is abandoned.
+/// Bytes of one web-archive record's block (HTTP headers and payload, and the payload again
+/// once decompressed): a larger record is passed over with a warning. (The file limit does not
+/// bound an archive, which is read as a stream.)
+pub const MAX_RECORD_BYTES: u64 = 16 << 20;
+/// Time one file may take to read and parse before it is abandoned; for a web archive, the time
+/// each record may take.
 pub const FILE_TIME: Duration = Duration::from_secs(60);
 
 /// How much of the start of a file is looked at for NUL bytes and a byte-order mark.
@@ -37,6 +42,8 @@ pub struct Limits {
     pub article_bytes: usize,
     /// Records read per file.
     pub records: usize,
+    /// Bytes of one web-archive record.
+    pub record_bytes: usize,
     /// HTML nesting depth handed to the parser.
     pub html_depth: usize,
     /// Attributes per HTML element handed to the parser.
@@ -51,6 +58,7 @@ impl Default for Limits {
             file_bytes: MAX_FILE_BYTES,
             article_bytes: MAX_ARTICLE_BYTES,
             records: MAX_RECORDS,
+            record_bytes: MAX_RECORD_BYTES as usize,
             html_depth: MAX_HTML_DEPTH,
             html_attributes: MAX_HTML_ATTRIBUTES,
             file_time: FILE_TIME,

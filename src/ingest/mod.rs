@@ -4,17 +4,21 @@
 //! a reason why the file is not one, so every format can be tested on its own.
 
 pub use crate::common::date;
+mod charset;
 mod feed;
 mod html;
+mod http;
 mod json;
 pub mod lang;
 pub mod limits;
 mod markdown;
 mod markup;
+mod members;
 pub mod record;
 mod table;
 mod target;
 pub mod txt;
+mod warc;
 
 use std::path::Path;
 
@@ -23,6 +27,7 @@ use crate::report::ProblemKind;
 pub use limits::{read_file, Deadline, FileBytes, Limits};
 pub use record::FieldMap;
 pub use target::Target;
+pub use warc::PassedOver;
 
 /// The input formats warta reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +50,8 @@ pub enum Format {
     Feed,
     /// An `.xml` file: read as a feed when its root element is one, else passed over.
     Xml,
+    /// A web archive (`.warc`): one article per HTML page it holds, read as a stream.
+    Warc,
 }
 
 impl Format {
@@ -52,7 +59,12 @@ impl Format {
     pub fn has_records(self) -> bool {
         matches!(
             self,
-            Format::JsonLines | Format::Csv | Format::Tsv | Format::Feed | Format::Xml
+            Format::JsonLines
+                | Format::Csv
+                | Format::Tsv
+                | Format::Feed
+                | Format::Xml
+                | Format::Warc
         )
     }
 
@@ -60,7 +72,7 @@ impl Format {
     pub fn reads_named_fields(self) -> bool {
         !matches!(
             self,
-            Format::Txt | Format::Html | Format::Feed | Format::Xml
+            Format::Txt | Format::Html | Format::Feed | Format::Xml | Format::Warc
         )
     }
 }
@@ -106,6 +118,7 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
         "tsv" | "tab" => Format::Tsv,
         "rss" | "rdf" | "atom" => Format::Feed,
         "xml" => Format::Xml,
+        "warc" => Format::Warc,
         _ => return None,
     };
     Some(FileKind { format, gzip })
@@ -171,6 +184,8 @@ pub struct Ingested {
     pub articles: Vec<Article>,
     /// Problems that did not stop the file from being indexed (invalid UTF-8, a broken line).
     pub notes: Vec<Note>,
+    /// Records of a web archive passed over, by kind (told with its last batch).
+    pub passed_over: PassedOver,
 }
 
 /// What a format parser found: articles by record number, and notes.
@@ -231,6 +246,91 @@ impl Records {
 /// as text instead.
 const MAX_TITLE_CHARS: usize = 400;
 
+/// A hash of a file's content read as a stream (a web archive, before its articles are read).
+pub fn hash_file(path: &Path) -> Result<u64, IngestError> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut file, &mut chunk)? {
+            0 => return Ok(hasher.digest()),
+            n => hasher.update(&chunk[..n]),
+        }
+    }
+}
+
+/// Reads the web archive at `path` as a stream (bounded memory however large it is), handing
+/// its articles and notes to `each` in batches of up to `batch` articles, each with the bytes
+/// of the file read so far; stops early when `each` returns `false` (and says so: `Ok(true)`
+/// when the archive was read to its end). Records are named
+/// `display#N` and keyed `key#N`; each is held to `limits` as a file of another format is.
+pub fn read_archive(
+    path: &Path,
+    display: &str,
+    key: &str,
+    kind: FileKind,
+    limits: &Limits,
+    batch: usize,
+    each: &mut dyn FnMut(Ingested, u64) -> bool,
+) -> Result<bool, IngestError> {
+    let file = std::fs::File::open(path)?;
+    Ok(read_archive_from(
+        file, display, key, kind, limits, batch, each,
+    ))
+}
+
+fn read_archive_from(
+    file: impl std::io::Read,
+    display: &str,
+    key: &str,
+    kind: FileKind,
+    limits: &Limits,
+    batch: usize,
+    each: &mut dyn FnMut(Ingested, u64) -> bool,
+) -> bool {
+    let mut pending = Ingested::default();
+    let mut pages = 0usize;
+    let mut read_to = 0;
+    let mut found = |found: warc::Found, at: u64| {
+        read_to = at;
+        match found {
+            warc::Found::Page { record, article } => {
+                pages += 1;
+                let notes = &mut pending.notes;
+                let article = finish(
+                    display,
+                    key,
+                    kind.format,
+                    Some(record),
+                    article,
+                    limits,
+                    notes,
+                );
+                pending.articles.push(article);
+            }
+            warc::Found::Warning { record, reason } => pending.notes.push(Note {
+                record,
+                kind: ProblemKind::Warning,
+                reason,
+            }),
+        }
+        pending.articles.len() < batch || each(std::mem::take(&mut pending), at)
+    };
+    let outcome = warc::read_archive(file, kind.gzip, limits, &mut found);
+    pending.passed_over = outcome.passed_over;
+    if pages == 0 && !outcome.stopped {
+        pending.notes.push(Note {
+            record: None,
+            kind: ProblemKind::Skipped,
+            reason: format!(
+                "no HTML page with status 200 in {} web archive records",
+                outcome.records
+            ),
+        });
+    }
+    !outcome.stopped && each(pending, read_to)
+}
+
 /// Parses the bytes of one file into articles, with the default limits and no deadline.
 ///
 /// `path` is the display path (as given on the command line), `key` the stable identity of the
@@ -277,6 +377,22 @@ fn parse_within(
     limits: &Limits,
     deadline: Deadline,
 ) -> Result<Ingested, IngestError> {
+    if kind.format == Format::Warc {
+        // Already decompressed: read as a plain archive, in one batch.
+        let mut all = Ingested::default();
+        let mut gather = |batch: Ingested, _: u64| {
+            all.articles.extend(batch.articles);
+            all.notes.extend(batch.notes);
+            all.passed_over = batch.passed_over;
+            true
+        };
+        let plain = FileKind {
+            gzip: false,
+            ..kind
+        };
+        read_archive_from(bytes, path, key, plain, limits, usize::MAX, &mut gather);
+        return Ok(all);
+    }
     // As ripgrep does, a NUL byte marks a binary file.
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(IngestError::Binary(pos));
@@ -308,80 +424,91 @@ fn parse_within(
     if articles.is_empty() && notes.iter().all(|n| n.kind == ProblemKind::Warning) {
         return Err(IngestError::NotArticles("no articles in the file".into()));
     }
-    let mut out = Vec::with_capacity(articles.len());
-    for (record, mut article) in articles {
-        let note = |notes: &mut Vec<Note>, reason: String| {
-            notes.push(Note {
-                record,
-                kind: ProblemKind::Warning,
-                reason,
-            })
-        };
-        let title_chars = article.title.chars().count();
-        if title_chars > MAX_TITLE_CHARS {
-            note(
-                &mut notes,
-                format!(
-                    "first line is {title_chars} characters, too long for a title: read as text"
-                ),
-            );
-            let line = std::mem::take(&mut article.title);
-            article.body = [
-                std::mem::take(&mut article.lede),
-                std::mem::take(&mut article.body),
-            ]
-            .into_iter()
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n");
-            article.lede = line;
-        }
-        let text_bytes = article.title.len() + article.lede.len() + article.body.len();
-        if text_bytes > limits.article_bytes {
-            cut_text(&mut article, limits.article_bytes);
-            note(
-                &mut notes,
-                format!(
-                    "text of {} cut to the first {}",
-                    limits::size(text_bytes as u64),
-                    limits::size(limits.article_bytes as u64)
-                ),
-            );
-        }
-        for date in [&mut article.published, &mut article.fetched] {
-            if let Some(far) = date.take_if(|d| !d.representable()) {
-                let far = far.to_iso();
-                note(
-                    &mut notes,
-                    format!("date {far} is not kept: an index holds the years 1678-2261"),
-                );
-            }
-        }
-        let no_text = article.lede.is_empty() && article.body.is_empty();
-        if article.title.is_empty() && no_text {
-            note(&mut notes, "no title or text".into());
-        } else if article.title.is_empty()
-            && !kind.format.has_records()
-            && kind.format != Format::Json
-            && title_chars <= MAX_TITLE_CHARS
-        {
-            note(&mut notes, "no title".into());
-        }
-        let (record_path, record_key) = match record {
-            Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
-            None => (path.to_string(), key.to_string()),
-        };
-        article.id = article_id(&record_key);
-        article.path = record_path;
-        if article.lang.is_empty() {
-            article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();
-        }
-        out.push(article);
-    }
+    let out = articles
+        .into_iter()
+        .map(|(record, article)| {
+            finish(path, key, kind.format, record, article, limits, &mut notes)
+        })
+        .collect();
     Ok(Ingested {
         articles: out,
         notes,
+        ..Ingested::default()
     })
+}
+
+/// An article as parsed made ready for the index: a title too long to be one read as text, the
+/// text cut to the limit, its path and id (`file#N` for record `N`), its language detected;
+/// with a note for each of these.
+fn finish(
+    path: &str,
+    key: &str,
+    format: Format,
+    record: Option<usize>,
+    mut article: Article,
+    limits: &Limits,
+    notes: &mut Vec<Note>,
+) -> Article {
+    let mut note = |reason: String| {
+        notes.push(Note {
+            record,
+            kind: ProblemKind::Warning,
+            reason,
+        })
+    };
+    let title_chars = article.title.chars().count();
+    if title_chars > MAX_TITLE_CHARS {
+        note(format!(
+            "first line is {title_chars} characters, too long for a title: read as text"
+        ));
+        let line = std::mem::take(&mut article.title);
+        article.body = [
+            std::mem::take(&mut article.lede),
+            std::mem::take(&mut article.body),
+        ]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+        article.lede = line;
+    }
+    let text_bytes = article.title.len() + article.lede.len() + article.body.len();
+    if text_bytes > limits.article_bytes {
+        cut_text(&mut article, limits.article_bytes);
+        note(format!(
+            "text of {} cut to the first {}",
+            limits::size(text_bytes as u64),
+            limits::size(limits.article_bytes as u64)
+        ));
+    }
+    for date in [&mut article.published, &mut article.fetched] {
+        if let Some(far) = date.take_if(|d| !d.representable()) {
+            let far = far.to_iso();
+            note(format!(
+                "date {far} is not kept: an index holds the years 1678-2261"
+            ));
+        }
+    }
+    let no_text = article.lede.is_empty() && article.body.is_empty();
+    if article.title.is_empty() && no_text {
+        note("no title or text".into());
+    } else if article.title.is_empty()
+        && !format.has_records()
+        && format != Format::Json
+        && title_chars <= MAX_TITLE_CHARS
+    {
+        note("no title".into());
+    }
+    let (record_path, record_key) = match record {
+        Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
+        None => (path.to_string(), key.to_string()),
+    };
+    article.id = article_id(&record_key);
+    article.path = record_path;
+    if article.lang.is_empty() {
+        article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();
+    }
+    article
 }
 
 /// Whether a `.json` file's text is a JSON Feed (its `version` names jsonfeed.org) rather than
@@ -391,7 +518,8 @@ fn is_json_feed(text: &str) -> bool {
         && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| feed::is_json_feed(&v))
 }
 
-/// Reads a text format: decoded as UTF-8 (lossily, with a warning), then parsed.
+/// Reads a text format: decoded as UTF-8 (lossily, with a warning), a web page by the charset
+/// it names (else UTF-8 or windows-1252, as browsers do); then parsed.
 fn read_text(
     kind: FileKind,
     bytes: &[u8],
@@ -400,6 +528,11 @@ fn read_text(
     records: &mut Records,
 ) -> Result<(), IngestError> {
     let text = match std::str::from_utf8(bytes) {
+        _ if kind.format == Format::Html => {
+            let (text, warning) = charset::decode_html(bytes, None);
+            warning.into_iter().for_each(|w| records.warn(w));
+            text
+        }
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(err) => {
             records.warn(format!(
@@ -432,6 +565,7 @@ fn read_text(
         Format::Csv => table::parse_table(text, b',', map, records)?,
         Format::Tsv => table::parse_table(text, b'\t', map, records)?,
         Format::Feed | Format::Xml => feed::parse_feed(bytes, limits, records)?,
+        Format::Warc => unreachable!("archives are read before text is decoded"),
     }
     Ok(())
 }
@@ -462,120 +596,5 @@ pub(crate) fn squash_spaces(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_by_extension() {
-        assert_eq!(kind_of(Path::new("a/b.txt")).unwrap().format, Format::Txt);
-        assert!(kind_of(Path::new("a/b.TXT.gz")).unwrap().gzip);
-        assert!(kind_of(Path::new("PROVENANCE.md")).is_none());
-        assert!(kind_of(Path::new("README.txt")).is_none());
-        assert!(kind_of(Path::new("image.png")).is_none());
-        assert!(kind_of(Path::new("noext")).is_none());
-    }
-
-    #[test]
-    fn binary_and_empty_files_are_refused() {
-        let kind = FileKind {
-            format: Format::Txt,
-            gzip: false,
-        };
-        assert!(matches!(
-            parse("a", "a", kind, b"ab\0cd", &FieldMap::default()),
-            Err(IngestError::Binary(2))
-        ));
-        assert!(matches!(
-            parse("a", "a", kind, b" \n\n ", &FieldMap::default()),
-            Err(IngestError::Empty)
-        ));
-    }
-
-    #[test]
-    fn invalid_utf8_is_read_lossily_with_a_warning() {
-        let kind = FileKind {
-            format: Format::Txt,
-            gzip: false,
-        };
-        let got = parse(
-            "a.txt",
-            "/x/a.txt",
-            kind,
-            b"Price rise\n\nIt costs \xa3100 now.\n",
-            &FieldMap::default(),
-        )
-        .unwrap();
-        assert_eq!(got.articles[0].title, "Price rise");
-        assert!(got.articles[0].lede.contains("costs"));
-        assert_eq!(got.notes.len(), 1);
-    }
-
-    #[test]
-    fn ids_are_stable_and_distinct() {
-        assert_eq!(article_id("/x/a.txt"), article_id("/x/a.txt"));
-        assert_ne!(article_id("/x/a.txt"), article_id("/x/b.txt"));
-        assert_eq!(article_id("/x/a.txt").len(), 16);
-    }
-
-    #[test]
-    fn long_texts_and_many_records_are_cut_with_warnings() {
-        let limits = Limits {
-            article_bytes: 100,
-            records: 3,
-            ..Limits::default()
-        };
-        let txt = FileKind {
-            format: Format::Txt,
-            gzip: false,
-        };
-        let long = format!("Title\n\nLede.\n\n{}\n", "ü".repeat(500));
-        let got = parse_within(
-            "a",
-            "a",
-            txt,
-            long.as_bytes(),
-            &FieldMap::default(),
-            &limits,
-            Deadline::never(),
-        )
-        .unwrap();
-        let a = &got.articles[0];
-        assert!(a.title.len() + a.lede.len() + a.body.len() <= 100);
-        assert_eq!(a.title, "Title");
-        assert!(got.notes[0].reason.contains("cut to the first 100 bytes"));
-        let jsonl = FileKind {
-            format: Format::JsonLines,
-            gzip: false,
-        };
-        let lines = "{\"title\": \"t\", \"body\": \"b\"}\n".repeat(10);
-        let got = parse_within(
-            "a",
-            "a",
-            jsonl,
-            lines.as_bytes(),
-            &FieldMap::default(),
-            &limits,
-            Deadline::never(),
-        )
-        .unwrap();
-        assert_eq!(got.articles.len(), 3);
-        assert!(got
-            .notes
-            .iter()
-            .any(|n| n.reason.contains("more than 3 records")));
-        let spent = Deadline::after(std::time::Duration::ZERO);
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        assert!(matches!(
-            parse_within(
-                "a",
-                "a",
-                jsonl,
-                lines.as_bytes(),
-                &FieldMap::default(),
-                &limits,
-                spent
-            ),
-            Err(IngestError::TooSlow(_))
-        ));
-    }
-}
+#[path = "tests.rs"]
+mod tests;

@@ -204,6 +204,10 @@ pub fn article(record: &Map<String, Value>, map: &FieldMap) -> Option<Article> {
     if let Some(headings @ Value::Array(_)) = record.get("headings") {
         article.headings = tags(headings);
     }
+    // And the time a crawler fetched the page (a web archive's record): never a publication date.
+    if let Some(Value::String(fetched)) = record.get("fetched") {
+        article.fetched = date::parse_date(fetched);
+    }
     Some(article)
 }
 

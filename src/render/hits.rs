@@ -215,6 +215,7 @@ mod tests {
             url: None,
             source: Some("kabartekno".into()),
             published: None,
+            fetched: None,
             lang: "id".into(),
             snippet: Snippet {
                 text: "a snippet".into(),

@@ -58,6 +58,8 @@ pub struct HitJson<'a> {
     url: Option<&'a str>,
     source: Option<&'a str>,
     published: Option<String>,
+    /// When a crawler fetched the page (web archives); never the publication date.
+    fetched: Option<String>,
     lang: &'a str,
     snippet: &'a str,
     highlights: &'a [(usize, usize)],
@@ -77,6 +79,7 @@ impl<'a> HitJson<'a> {
             url: h.url.as_deref(),
             source: h.source.as_deref(),
             published: iso(h.published),
+            fetched: iso(h.fetched),
             lang: &h.lang,
             snippet: &h.snippet.text,
             highlights: &h.snippet.highlights,
@@ -100,6 +103,8 @@ pub struct ArticleJson<'a> {
     source: Option<&'a str>,
     author: Option<&'a str>,
     published: Option<String>,
+    /// When a crawler fetched the page (web archives); never the publication date.
+    fetched: Option<String>,
     lang: &'a str,
     tags: &'a [String],
 }
@@ -118,6 +123,7 @@ impl<'a> ArticleJson<'a> {
             source: a.source.as_deref(),
             author: a.author.as_deref(),
             published: iso(a.published),
+            fetched: iso(a.fetched),
             lang: &a.lang,
             tags: &a.tags,
         }
@@ -227,6 +233,9 @@ pub struct IndexReportJson<'a> {
     warnings: u64,
     took_ms: f64,
     problems: Vec<ProblemJson<'a>>,
+    /// Records of web archives passed over, by kind; only when some were.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    passed_over: &'a BTreeMap<&'static str, u64>,
 }
 
 impl<'a> IndexReportJson<'a> {
@@ -244,6 +253,7 @@ impl<'a> IndexReportJson<'a> {
             warnings: r.warnings,
             took_ms: r.took_ms,
             problems: r.problems.iter().map(ProblemJson::new).collect(),
+            passed_over: &r.passed_over,
         }
     }
 }

@@ -228,6 +228,17 @@ pub fn index_summary(r: &IndexReport) -> String {
         let s = if r.warnings == 1 { "" } else { "s" };
         text.push_str(&format!(", {} warning{s}", r.warnings));
     }
+    if !r.passed_over.is_empty() {
+        let counts: Vec<String> = r
+            .passed_over
+            .iter()
+            .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
+            .collect();
+        text.push_str(&format!(
+            "; web archive records passed over: {}",
+            counts.join(", ")
+        ));
+    }
     text.push_str(&format!(" in {:.2} s", r.took_ms / 1000.0));
     if r.interrupted {
         text.push_str(" (interrupted; what was done is committed)");

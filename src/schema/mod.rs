@@ -22,7 +22,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The number of articles from which an index is searched on several threads, one segment
 /// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
@@ -100,6 +100,11 @@ pub struct Fields {
     pub published: Field,
     /// Publication date as ISO text, stored, so a bare date stays a bare date.
     pub published_text: Field,
+    /// When a crawler fetched the page (a web archive's `WARC-Date`), fast; never the
+    /// publication date.
+    pub fetched: Field,
+    /// The fetch time as ISO text, stored.
+    pub fetched_text: Field,
     /// Language code, indexed, stored and fast.
     pub lang: Field,
     /// Content hash of the source file.
@@ -191,6 +196,8 @@ pub fn build_schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", STRING | STORED),
         published: b.add_date_field("published", INDEXED | FAST),
         published_text: b.add_text_field("published_text", STORED),
+        fetched: b.add_date_field("fetched", FAST),
+        fetched_text: b.add_text_field("fetched_text", STORED),
         lang: b.add_text_field("lang", STRING | STORED | FAST),
         hash: b.add_u64_field("hash", NumericOptions::default() | FAST),
         mtime: b.add_i64_field("mtime", NumericOptions::default() | FAST),
@@ -404,6 +411,10 @@ impl Fields {
                 .published
                 .as_ref()
                 .map(|p| (DateTime::from_timestamp_secs(p.timestamp()), p.to_iso())),
+            fetched: article
+                .fetched
+                .as_ref()
+                .map(|p| (DateTime::from_timestamp_secs(p.timestamp()), p.to_iso())),
             article,
             stamp,
             story,
@@ -432,6 +443,7 @@ impl Fields {
             published: opt(self.published_text).and_then(|t| Published::from_iso(&t)),
             lang: text(self.lang),
             tags: all(self.tags),
+            fetched: opt(self.fetched_text).and_then(|t| Published::from_iso(&t)),
             ..Article::default()
         }
     }
@@ -449,6 +461,7 @@ pub struct ArticleDocument {
     id_key: u64,
     source_key: Option<String>,
     published: Option<(DateTime, String)>,
+    fetched: Option<(DateTime, String)>,
 }
 
 /// One value of an [`ArticleDocument`], borrowed from it.
@@ -525,6 +538,10 @@ impl ArticleDocument {
         if let Some((date, iso)) = &self.published {
             out.push((f.published, FieldValue::Date(*date)));
             out.push((f.published_text, Str(iso)));
+        }
+        if let Some((date, iso)) = &self.fetched {
+            out.push((f.fetched, FieldValue::Date(*date)));
+            out.push((f.fetched_text, Str(iso)));
         }
         out
     }

@@ -32,6 +32,7 @@ fn sample() -> Article {
         published: Published::from_iso("2025-08-29"),
         lang: "id".into(),
         tags: vec!["ai".into()],
+        fetched: Published::from_iso("2024-03-05T10:20:30Z"),
         ..Article::default()
     }
 }

@@ -281,6 +281,7 @@ impl Engine {
                 url: article.url,
                 source: article.source,
                 published: article.published,
+                fetched: article.fetched,
                 lang: article.lang,
                 snippet,
                 duplicates,

@@ -105,6 +105,8 @@ pub struct Hit {
     pub source: Option<String>,
     /// Publication date, when known.
     pub published: Option<Published>,
+    /// When a crawler fetched it (web archives), when known; never the publication date.
+    pub fetched: Option<Published>,
     /// Language code.
     pub lang: String,
     /// The best passage with its highlights.

@@ -434,6 +434,7 @@ mod tests {
             url: None,
             source: None,
             published: None,
+            fetched: None,
             lang: "en".into(),
             snippet: warta::search::Snippet {
                 text: "<script>x</script> bitcoin".into(),

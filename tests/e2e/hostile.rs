@@ -365,3 +365,98 @@ fn story_ids_do_not_depend_on_indexing_order() {
     assert_eq!(forward[0].1, forward[1].1, "{forward:?}");
     assert_eq!(forward, backward);
 }
+
+#[test]
+fn hostile_web_archives_are_read_in_bounded_memory_and_their_good_pages_kept() {
+    use crate::warc::{gzip, record, response};
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    let date = "2024-03-05T10:20:30Z";
+    let page = |title: &str| {
+        let body = format!("<html><title>{title}</title><body><p>{title} text.</p></body></html>");
+        record(
+            "response",
+            "https://ok.example/",
+            date,
+            &response("Content-Type: text/html\r\n", body.as_bytes()),
+        )
+    };
+    let mut archive = gzip(&page("Walrus archive page"));
+    // A record that claims a petabyte and holds a few bytes.
+    let liar = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 1000000000000000\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<html>";
+    archive.extend(gzip(liar));
+    // A payload that inflates to 10 GiB (640 gzip members of 16 MiB of spaces).
+    let member = gzip_member(&vec![b' '; 16 << 20]);
+    let mut bomb =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    for _ in 0..640 {
+        bomb.extend_from_slice(&member);
+    }
+    archive.extend(gzip(&record(
+        "response",
+        "https://bomb.example/",
+        date,
+        &bomb,
+    )));
+    // A record of 64 MiB in one member: over the limit per record, skipped as it streams.
+    let mut big = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><p>".to_vec();
+    big.resize(64 << 20, b'x');
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&record("response", "https://big.example/", date, &big))
+        .unwrap();
+    archive.extend(gz.finish().unwrap());
+    // Garbage between members.
+    archive.extend((0..100_000u32).map(|n| (n.wrapping_mul(2_654_435_761) >> 24) as u8 | 1));
+    archive.extend(gzip(&page("Narwhal archive page")));
+    sandbox.write("in/hostile.warc.gz", &archive);
+    // 100,000 tiny records in one gzip stream, then a page.
+    let tiny = record(
+        "response",
+        "https://tiny.example/",
+        date,
+        b"HTTP/1.1 404 Not Found\r\n\r\n",
+    );
+    let mut many = tiny.repeat(100_000);
+    many.extend(page("Dugong archive page"));
+    sandbox.write("in/tiny.warc.gz", gzip(&many));
+
+    let run = run_limited(&sandbox, &["index", "--json", "--threads", "2", "in"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let report: Value = run.json();
+    assert_good_files_indexed(&sandbox);
+    for title in ["Walrus", "Narwhal", "Dugong"] {
+        assert_eq!(
+            titles(&sandbox, title),
+            [format!("{title} archive page")],
+            "{report}"
+        );
+    }
+    assert_eq!(report["passed_over"]["error_pages"], 100_000, "{report}");
+    let reasons: Vec<String> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}: {}", p["path"], p["reason"]))
+        .collect();
+    let has = |path: &str, words: &str| {
+        reasons
+            .iter()
+            .any(|r| r.contains(path) && r.contains(words))
+    };
+    assert!(
+        has("hostile.warc.gz#2", "over the 16 MiB limit per record"),
+        "{reasons:?}"
+    );
+    assert!(
+        has("hostile.warc.gz#3", "payload cut at 16 MiB"),
+        "{reasons:?}"
+    );
+    assert!(
+        has("hostile.warc.gz#4", "over the 16 MiB limit per record"),
+        "{reasons:?}"
+    );
+    assert!(
+        has("hostile.warc.gz", "bytes that are not gzip data"),
+        "{reasons:?}"
+    );
+}

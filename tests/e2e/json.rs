@@ -33,6 +33,7 @@ pub struct HitJson {
     pub url: Option<String>,
     pub source: Option<String>,
     pub published: Option<String>,
+    pub fetched: Option<String>,
     pub lang: String,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
@@ -55,6 +56,7 @@ pub struct ArticleJson {
     pub source: Option<String>,
     pub author: Option<String>,
     pub published: Option<String>,
+    pub fetched: Option<String>,
     pub lang: String,
     pub tags: Vec<String>,
 }
@@ -108,6 +110,9 @@ pub struct IndexJson {
     pub warnings: u64,
     pub took_ms: f64,
     pub problems: Vec<ProblemJson>,
+    /// Only when web-archive records were passed over.
+    #[serde(default)]
+    pub passed_over: std::collections::BTreeMap<String, u64>,
 }
 
 /// One problem in an index report.

@@ -33,4 +33,5 @@ mod sources;
 mod trend;
 mod typos;
 mod util;
+mod warc;
 mod watch;
