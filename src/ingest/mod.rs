@@ -302,7 +302,7 @@ fn read_archive_from(
                     key,
                     kind.format,
                     Some(record),
-                    article,
+                    *article,
                     limits,
                     notes,
                 );

@@ -27,7 +27,10 @@ const MAX_HEADER_LINES: usize = 256;
 #[derive(Debug)]
 pub(super) enum Found {
     /// A web page, from record `record` (1-based, counting every record of the archive).
-    Page { record: usize, article: Article },
+    Page {
+        record: usize,
+        article: Box<Article>,
+    },
     /// Something wrong with record `record` (or with the bytes between records when `None`);
     /// what came after it is still read.
     Warning {
@@ -402,7 +405,13 @@ impl<R: Read> Reader<R> {
         article.fetched = headers.date.as_deref().and_then(date::parse_date);
         article.keyed_by_url = true;
         let at = self.input.raw().position();
-        if each(Found::Page { record, article }, at) {
+        if each(
+            Found::Page {
+                record,
+                article: Box::new(article),
+            },
+            at,
+        ) {
             Ok(true)
         } else {
             self.outcome.stopped = true;

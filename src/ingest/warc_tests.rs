@@ -39,7 +39,7 @@ fn read(
     let mut warnings = Vec::new();
     let outcome = read_archive(bytes, gzip, limits, &mut |found, _| {
         match found {
-            Found::Page { record, article } => pages.push((record, article)),
+            Found::Page { record, article } => pages.push((record, *article)),
             Found::Warning { record, reason } => warnings.push(format!("{record:?}: {reason}")),
         }
         true
