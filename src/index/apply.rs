@@ -129,10 +129,17 @@ pub(super) struct Applier<'a> {
     pub progress: &'a dyn Progress,
     /// Commits when a commit is due.
     pub committer: &'a mut Committer,
-    /// Articles of the archive being applied so far, while its batches come.
-    pub streamed: Option<u64>,
-    /// Bytes of the file being applied told to the progress so far.
-    pub advanced: u64,
+    /// Where the file being applied stands, while an archive's batches come.
+    pub stream: Stream,
+}
+
+/// How far the file being applied has come, while an archive's batches come.
+#[derive(Debug, Default)]
+pub(super) struct Stream {
+    /// Articles of the archive applied so far.
+    streamed: Option<u64>,
+    /// Bytes of the file told to the progress so far.
+    advanced: u64,
 }
 
 impl Applier<'_> {
@@ -223,8 +230,13 @@ impl Applier<'_> {
         for problem in &self.report.problems[problems_before..] {
             self.progress.problem(problem);
         }
-        self.progress.advance(read.saturating_sub(self.advanced));
-        self.advanced = if last { 0 } else { read.max(self.advanced) };
+        self.progress
+            .advance(read.saturating_sub(self.stream.advanced));
+        self.stream.advanced = if last {
+            0
+        } else {
+            read.max(self.stream.advanced)
+        };
         if last {
             self.committer.commit_if_due(self.writer)?;
         }
@@ -317,13 +329,13 @@ impl Applier<'_> {
                 *self.report.passed_over.entry(name).or_default() += count;
             }
         }
-        let streamed = self.streamed.take();
+        let streamed = self.stream.streamed.take();
         if before.is_some() && streamed.is_none() {
             self.writer.delete_term(file_term.clone());
         }
         let count = streamed.unwrap_or(0) + ingested.articles.len() as u64;
         match part {
-            Part::Batch { .. } => self.streamed = Some(count),
+            Part::Batch { .. } => self.stream.streamed = Some(count),
             Part::End { complete: false } => {
                 // An archive left half read (the run was stopped): none of it stays, so that
                 // the next run reads it whole.

@@ -196,8 +196,7 @@ pub fn run_index(
         report: &mut report,
         progress,
         committer: &mut committer,
-        streamed: None,
-        advanced: 0,
+        stream: Default::default(),
     };
     applier.remove_vanished(&plan.gone_files);
     applier.apply_all(&plan, &options.limits, threads, cancel)?;
