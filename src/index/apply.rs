@@ -129,13 +129,11 @@ pub(super) struct Applier<'a> {
     pub progress: &'a dyn Progress,
     /// Commits when a commit is due.
     pub committer: &'a mut Committer,
-    /// Where the file being applied stands, while an archive's batches come.
-    pub stream: Stream,
 }
 
 /// How far the file being applied has come, while an archive's batches come.
 #[derive(Debug, Default)]
-pub(super) struct Stream {
+struct Stream {
     /// Articles of the archive applied so far.
     streamed: Option<u64>,
     /// Bytes of the file told to the progress so far.
@@ -192,6 +190,7 @@ impl Applier<'_> {
             drop(tx);
             let _end = EndTurn(&turn);
             let mut pending: BTreeMap<usize, Vec<Parsed>> = BTreeMap::new();
+            let mut stream = Stream::default();
             let mut expected = 0;
             for (n, parsed) in rx {
                 pending.entry(n).or_default().push(parsed);
@@ -199,7 +198,7 @@ impl Applier<'_> {
                     let mut done = false;
                     for parsed in parts {
                         done = parsed.part.is_last();
-                        self.apply_reported(&plan.work[expected], parsed)?;
+                        self.apply_reported(&plan.work[expected], parsed, &mut stream)?;
                     }
                     if !done {
                         // An archive's batches: more to come.
@@ -217,7 +216,7 @@ impl Applier<'_> {
     /// Applies one file (or one batch of an archive), tells the progress of it, and commits
     /// if a commit is due. Not in the middle of an archive: a commit there would record the
     /// file as read with only some of its articles.
-    fn apply_reported(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
+    fn apply_reported(&mut self, job: &Job, parsed: Parsed, stream: &mut Stream) -> Result<()> {
         let problems_before = self.report.problems.len();
         let hash = parsed.hash;
         let read = match parsed.part {
@@ -225,18 +224,13 @@ impl Applier<'_> {
             Part::Batch { read } => read.min(job.candidate.size),
         };
         let last = parsed.part.is_last();
-        self.apply(job, parsed)?;
+        self.apply(job, parsed, stream)?;
         self.remember_failures(job, hash, problems_before);
         for problem in &self.report.problems[problems_before..] {
             self.progress.problem(problem);
         }
-        self.progress
-            .advance(read.saturating_sub(self.stream.advanced));
-        self.stream.advanced = if last {
-            0
-        } else {
-            read.max(self.stream.advanced)
-        };
+        self.progress.advance(read.saturating_sub(stream.advanced));
+        stream.advanced = if last { 0 } else { read.max(stream.advanced) };
         if last {
             self.committer.commit_if_due(self.writer)?;
         }
@@ -278,7 +272,7 @@ impl Applier<'_> {
 
     /// Replaces what the index held for one file with its articles as parsed; an archive's
     /// articles come in batches, the first of which deletes what the index held.
-    fn apply(&mut self, job: &Job, parsed: Parsed) -> Result<()> {
+    fn apply(&mut self, job: &Job, parsed: Parsed, stream: &mut Stream) -> Result<()> {
         let Parsed {
             result,
             hash,
@@ -329,13 +323,13 @@ impl Applier<'_> {
                 *self.report.passed_over.entry(name).or_default() += count;
             }
         }
-        let streamed = self.stream.streamed.take();
+        let streamed = stream.streamed.take();
         if before.is_some() && streamed.is_none() {
             self.writer.delete_term(file_term.clone());
         }
         let count = streamed.unwrap_or(0) + ingested.articles.len() as u64;
         match part {
-            Part::Batch { .. } => self.stream.streamed = Some(count),
+            Part::Batch { .. } => stream.streamed = Some(count),
             Part::End { complete: false } => {
                 // An archive left half read (the run was stopped): none of it stays, so that
                 // the next run reads it whole.

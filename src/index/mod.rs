@@ -196,7 +196,6 @@ pub fn run_index(
         report: &mut report,
         progress,
         committer: &mut committer,
-        stream: Default::default(),
     };
     applier.remove_vanished(&plan.gone_files);
     applier.apply_all(&plan, &options.limits, threads, cancel)?;
