@@ -209,11 +209,7 @@ fn records_are_bounded_in_size_number_and_header() {
     );
 
     // A claimed length of 1e15 costs only the bytes there are.
-    let mut liar = record("response", "https://x.example/liar", &page("Liar", "x"));
-    let text = String::from_utf8_lossy(&liar).into_owned();
-    let claimed = text.replace(&format!("Content-Length: {}", liar.len() - 200), "x");
-    let _ = claimed;
-    liar = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 1000000000000000\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<html>".to_vec();
+    let liar = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 1000000000000000\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<html>".to_vec();
     let bytes: Vec<u8> = [gzip(&liar), gzip(&small)].concat();
     let (pages, warnings, _) = read(&bytes, true, &Limits::default());
     assert_eq!(pages.len(), 1, "{warnings:?}");
