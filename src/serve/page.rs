@@ -206,7 +206,7 @@ fn results(r: &SearchRequest, hits: &Hits, trend: &Trend) -> Markup {
                 (hit_list(hits))
                 nav.pages aria-label="Pages" {
                     @if offset > 0 {
-                        a rel="prev" href=(link(r, &[("offset", Some(offset.saturating_sub(limit).to_string()))])) { "← Newer page" }
+                        a rel="prev" href=(link(r, &[("offset", Some(offset.saturating_sub(limit).to_string()))])) { "← Previous page" }
                     }
                     @if offset + shown < hits.total {
                         a rel="next" href=(link(r, &[("offset", Some((offset + limit).to_string()))])) { "Next page →" }

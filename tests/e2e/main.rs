@@ -4,6 +4,7 @@
 //! Tests named `shared_*` read the public corpora in `../shared` and are `#[ignore]`d, so the
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
 mod batch;
+mod browser;
 mod cli;
 mod count;
 mod damage;

@@ -1,0 +1,791 @@
+//! The search page in a real browser: headless Chromium driven over WebDriver (chromedriver),
+//! over `warta serve` on the shipped corpus. It types a search, reads the ranked hits and their
+//! marked words, clicks a facet and a histogram bar, pages forward and back (with the browser's
+//! own back and forward), opens an article and its similar articles, and writes screenshots of
+//! the page, wide and phone-width, into `target/screenshots/`. A second test indexes hostile
+//! articles beside the corpus and checks that their markup shows as text and that no script of
+//! theirs runs, on the results, the article and the similar pages.
+//!
+//! Both need `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`;
+//! `.ci/run` installs them when missing), so they are `#[ignore]`d: `cargo test -- --ignored
+//! browser_`. Without them they fail, saying what to install; they never skip.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+use crate::serve::{enc, Server};
+use crate::util::Sandbox;
+
+/// How long anything the browser waits for may take before the test fails.
+const DEADLINE: Duration = Duration::from_secs(60);
+/// The search typed: 17 matches in the shipped corpus, in English and Indonesian, from four
+/// sources and three years, so there is a second page and every facet narrows.
+const QUERY: &str = "data";
+/// The marker the hostile articles' scripts would set.
+const MARKER: &str = "__xss";
+
+#[test]
+#[ignore = "needs chromium and chromedriver; cargo test -- --ignored browser_"]
+fn browser_search_facet_histogram_paging_article_and_screenshots() {
+    let sandbox = Sandbox::with_corpus();
+    sandbox.run(&["index", "corpus"]).code(0);
+    let server = Server::start(&sandbox, &[]);
+    let driver = Driver::start();
+    run(async {
+        let page = Page::open(&driver, &server).await;
+        page.search_flow(&server).await;
+        page.client
+            .clone()
+            .close()
+            .await
+            .expect("close the browser");
+    });
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver; cargo test -- --ignored browser_"]
+fn browser_hostile_articles_show_as_text_and_run_no_script() {
+    let sandbox = Sandbox::with_corpus();
+    let payloads = [
+        "<script>window.__xss=1</script>",
+        "<img src=x onerror=\"window.__xss=1\">",
+        "\"><svg onload=\"window.__xss=1\">",
+    ];
+    let all = payloads.join(" ");
+    let hostile = |title: &str, url: &str, story: &str| {
+        json!({
+            "title": format!("Zanzibar {title} {all}"),
+            "source": format!("evil {}", payloads[0]),
+            "author": payloads[1],
+            "url": url,
+            "date": "2025-03-01",
+            "lede": format!("Zanzibar lede {}", payloads[2]),
+            "body": format!("{story}\n\nThe zanzibar body holds {all}\n\nA last zanzibar paragraph: javascript:window.__xss=1"),
+        })
+    };
+    let articles = json!([
+        hostile(
+            "script link",
+            "javascript:window.__xss=1",
+            "Harbour cranes in the old port stopped for a week while engineers replaced the \
+             control software, and shipping lines sent their vessels south to Mombasa instead.",
+        ),
+        hostile(
+            "quoted link",
+            "https://evil.example/\"><svg/onload=window.__xss=1>",
+            "Kebun cengkeh di pulau itu panen lebih awal tahun ini; para petani menjual hasilnya \
+             lewat koperasi baru yang dibentuk dengan dukungan pemerintah daerah.",
+        ),
+    ]);
+    sandbox.write("hostile/zanzibar.json", articles.to_string());
+    sandbox.run(&["index", "corpus", "hostile"]).code(0);
+    let server = Server::start(&sandbox, &[]);
+    let driver = Driver::start();
+    run(async {
+        let page = Page::open(&driver, &server).await;
+        page.hostile_flow(&payloads).await;
+        page.client
+            .clone()
+            .close()
+            .await
+            .expect("close the browser");
+    });
+}
+
+/// Runs the browser steps on a runtime of their own (the server runs in its own process).
+fn run(steps: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(steps);
+}
+
+/// chromedriver on a free loopback port, with the Chromium it starts. Both are in a process
+/// group of their own, which `drop` ends (even when the test panics), so no browser outlives
+/// the test.
+struct Driver {
+    child: Child,
+    port: u16,
+    chromium: PathBuf,
+    /// A new, empty profile for Chromium, removed after the processes are gone.
+    profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let chromedriver = on_path(&["chromedriver"]).unwrap_or_else(|| {
+            panic!(
+                "chromedriver is not on PATH: the browser tests need it \
+                 (Debian: apt-get install chromium-driver; .ci/run installs it)"
+            )
+        });
+        let chromium =
+            on_path(&["chromium", "chromium-browser", "google-chrome"]).unwrap_or_else(|| {
+                panic!(
+                    "chromium is not on PATH: the browser tests need it \
+                     (Debian: apt-get install chromium; .ci/run installs it)"
+                )
+            });
+        // The free port is found by binding port 0 and letting it go; another process may take
+        // it in between, so a driver that exits at once is started again on another port.
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromedriver.display()));
+            let mut driver = Driver {
+                child,
+                port,
+                chromium: chromium.clone(),
+                profile: tempfile::tempdir().expect("temp dir"),
+            };
+            let started = Instant::now();
+            while started.elapsed() < DEADLINE {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return driver;
+                }
+                if driver.child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "chromedriver did not listen on port {port} within {DEADLINE:?}"
+            );
+        }
+        panic!("chromedriver exited at start five times (is the port range exhausted?)");
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The session's capabilities: headless, with nothing that reaches for the network (the
+    /// machine may have none, and Chromium then fails many connections at once).
+    fn capabilities(&self) -> serde_json::Map<String, Value> {
+        let args = [
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", self.profile.path().display()),
+        ];
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": self.chromium, "args": args},
+        });
+        caps.as_object().unwrap().clone()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The group's id is the driver's pid (process_group(0)); Chromium inherits the group.
+        let group = -(self.child.id() as i32);
+        // SAFETY: kill(2) with a negative pid signals only the group this test created.
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            // kill(group, 0) fails once no process of the group is left.
+            if unsafe { libc::kill(group, 0) } != 0 {
+                break;
+            }
+            let _ = self.child.try_wait();
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        unsafe { libc::kill(group, libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+/// The first of `names` found on PATH.
+fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().unwrap().port()
+}
+
+/// `target/screenshots/`, where the screenshots go.
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+/// A WebDriver session on the server's pages.
+struct Page {
+    client: Client,
+    base: String,
+}
+
+/// A hit as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownHit {
+    id: String,
+    title: String,
+    source: String,
+    date: String,
+}
+
+impl Page {
+    async fn open(driver: &Driver, server: &Server) -> Page {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(driver.capabilities())
+            .connect(&driver.url())
+            .await
+            .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"));
+        let page = Page {
+            client,
+            base: format!("http://{}", server.addr),
+        };
+        page.viewport(1280, 900).await;
+        page
+    }
+
+    // ---- the search page ----
+
+    async fn search_flow(&self, server: &Server) {
+        self.goto("/").await;
+        // Type the search and submit it, as a person does.
+        let input = self.find("input[name=q]").await;
+        input.send_keys(QUERY).await.expect("type the query");
+        let before = self.url().await;
+        self.find("form.search button[type=submit]")
+            .await
+            .click()
+            .await
+            .expect("submit");
+        self.wait_for_url_change(&before).await;
+        assert!(
+            self.url().await.contains(&format!("q={QUERY}")),
+            "the search is in the URL: {}",
+            self.url().await
+        );
+
+        // Ranked hits: the page shows the API's hits in the API's order.
+        let api = server.get(&format!("/api/search?q={}&limit=10", enc(QUERY)));
+        let api = api.json();
+        let total = api["total"].as_u64().unwrap();
+        assert!(total > 10, "the query needs a second page: {total}");
+        let first = self.hits().await;
+        assert_eq!(ids(&first), api_ids(&api), "the page ranks as the API does");
+        assert_eq!(
+            self.text("p.summary").await,
+            format!("1–10 of {total} matches")
+        );
+        // Highlighted words: each hit's snippet marks the query's word.
+        let marks = self.texts("li.hit p.snippet mark").await;
+        assert!(marks.len() >= first.len(), "marks: {marks:?}");
+        for mark in &marks {
+            assert!(mark.to_lowercase().contains(QUERY), "marked {mark:?}");
+        }
+        self.screenshot("results-wide.png").await;
+        self.phone_screenshot("results-phone.png").await;
+
+        let page_one = self.url().await;
+        self.paging(server, &first, &page_one).await;
+        self.facet(&page_one).await;
+        self.article(&page_one, &first[0]).await;
+        self.histogram(&page_one).await;
+    }
+
+    /// Next page, browser back and forward (the state is the URL), then the page's own link back.
+    async fn paging(&self, server: &Server, first: &[ShownHit], page_one: &str) {
+        self.click_and_wait("a[rel=next]").await;
+        let api = server
+            .get(&format!("/api/search?q={}&limit=10&offset=10", enc(QUERY)))
+            .json();
+        let second = self.hits().await;
+        assert_eq!(
+            ids(&second),
+            api_ids(&api),
+            "page two is the API's offset 10"
+        );
+        assert!(self.text("p.summary").await.starts_with("11–"));
+        let page_two = self.url().await;
+
+        self.client.back().await.expect("back");
+        self.wait_for_url(page_one).await;
+        assert_eq!(self.hits().await, first, "back shows page one again");
+        assert_eq!(self.value("input[name=q]").await, QUERY);
+        self.client.forward().await.expect("forward");
+        self.wait_for_url(&page_two).await;
+        assert_eq!(self.hits().await, second, "forward shows page two again");
+
+        self.click_and_wait("a[rel=prev]").await;
+        assert_eq!(self.hits().await, first, "the previous-page link");
+        assert_eq!(self.find_all("a[rel=prev]").await.len(), 0);
+    }
+
+    /// A source facet narrows the search: every hit has that source, as many as it counted.
+    async fn facet(&self, page_one: &str) {
+        self.goto_url(page_one).await;
+        let total = self.total().await;
+        let links = self
+            .client
+            .find_all(Locator::XPath(
+                "//aside[contains(@class,'facets')]/h2[.='Source']/following-sibling::ul[1]/li",
+            ))
+            .await
+            .expect("source facets");
+        assert!(links.len() >= 2, "several sources match");
+        let item = &links[links.len() - 1];
+        let link = item.find(Locator::Css("a")).await.expect("facet link");
+        let source = link.text().await.unwrap();
+        let count: usize = item
+            .find(Locator::Css(".count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(count < total, "{source}: {count} of {total}");
+        let before = self.url().await;
+        link.click().await.expect("click the facet");
+        self.wait_for_url_change(&before).await;
+        assert_eq!(self.total().await, count, "the facet's count");
+        let hits = self.hits().await;
+        assert_eq!(hits.len(), count.min(10));
+        for hit in &hits {
+            assert_eq!(hit.source, source, "{hit:?} is outside the facet");
+        }
+        assert_eq!(self.value("input[name=source]").await, source);
+        self.client.back().await.expect("back");
+        self.wait_for_url(page_one).await;
+    }
+
+    /// A histogram bar narrows the search to its period: `since`/`until` are its first and last
+    /// day, every hit is dated in it, and there are as many as the bar's title says.
+    async fn histogram(&self, page_one: &str) {
+        self.goto_url(page_one).await;
+        let bars = self.find_all("svg.histogram a.bar").await;
+        assert!(bars.len() >= 2, "the histogram has several bars");
+        let mut chosen = None;
+        for bar in &bars {
+            let title = bar
+                .find(Locator::Css("title"))
+                .await
+                .expect("a bar's title")
+                .prop("textContent")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            let (period, count) = bar_title(&title);
+            if count > 0 && count < self.total().await {
+                chosen = Some((bar.clone(), period, count));
+                break;
+            }
+        }
+        let (bar, period, count) = chosen.expect("a bar with some but not all matches");
+        let before = self.url().await;
+        bar.click().await.expect("click the bar");
+        self.wait_for_url_change(&before).await;
+        let url = self.url().await;
+        let (first_day, last_day) = month_days(&period);
+        assert!(url.contains(&format!("since={first_day}")), "{url}");
+        assert!(url.contains(&format!("until={last_day}")), "{url}");
+        assert!(
+            url.contains(&format!("q={QUERY}")),
+            "the bar keeps the query: {url}"
+        );
+        assert_eq!(self.total().await, count, "the bar's count");
+        for hit in self.hits().await {
+            assert!(hit.date.starts_with(&period), "{hit:?} is outside {period}");
+        }
+        self.client.back().await.expect("back");
+        self.wait_for_url(page_one).await;
+    }
+
+    /// The first hit's title opens the article in full; its similar articles are a click on.
+    async fn article(&self, page_one: &str, hit: &ShownHit) {
+        self.goto_url(page_one).await;
+        self.click_and_wait("li.hit h3 a").await;
+        assert_eq!(self.text("article h1.heading").await, hit.title);
+        let paragraphs = self.find_all("article > p:not(.meta):not(.links)").await;
+        assert!(paragraphs.len() >= 2, "the article's text is shown");
+        self.screenshot("article-wide.png").await;
+        self.phone_screenshot("article-phone.png").await;
+        self.click_and_wait("article p.links a").await;
+        assert!(self.text("h1.heading").await.starts_with("Like: "));
+        assert!(
+            !self.find_all("li.hit").await.is_empty(),
+            "similar articles"
+        );
+    }
+
+    // ---- hostile articles ----
+
+    async fn hostile_flow(&self, payloads: &[&str]) {
+        self.goto("/").await;
+        let input = self.find("input[name=q]").await;
+        input.send_keys("zanzibar").await.expect("type");
+        let before = self.url().await;
+        self.find("form.search button[type=submit]")
+            .await
+            .click()
+            .await
+            .expect("submit");
+        self.wait_for_url_change(&before).await;
+        let hits = self.hits().await;
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        for hit in &hits {
+            for payload in payloads {
+                assert!(hit.title.contains(payload), "{payload} not shown literally");
+            }
+            assert!(hit.source.contains(payloads[0]), "{hit:?}");
+        }
+        let snippets = self.texts("li.hit p.snippet").await.join(" ");
+        assert!(snippets.contains(payloads[0]), "{snippets}");
+        self.no_script_ran("the results").await;
+        self.screenshot("hostile-results.png").await;
+        let results = self.url().await;
+
+        for n in 0..hits.len() {
+            self.goto_url(&results).await;
+            let links = self.find_all("li.hit h3 a").await;
+            let before = self.url().await;
+            links[n].click().await.expect("click the title");
+            self.wait_for_url_change(&before).await;
+            self.hostile_article(&hits[n], payloads).await;
+
+            self.click_and_wait("article p.links a").await;
+            let heading = self.text("h1.heading").await;
+            assert_eq!(heading, format!("Like: {}", hits[n].title));
+            self.no_script_ran("the similar page").await;
+            self.click_and_wait("h1.heading a").await;
+            self.no_script_ran("the article reached from the similar page")
+                .await;
+        }
+    }
+
+    async fn hostile_article(&self, hit: &ShownHit, payloads: &[&str]) {
+        assert_eq!(self.text("article h1.heading").await, hit.title);
+        let title = self.client.title().await.expect("the document's title");
+        assert!(title.contains(payloads[0]), "{title}");
+        let meta = self.text("article p.meta").await;
+        assert!(
+            meta.contains(payloads[0]) && meta.contains(payloads[1]),
+            "{meta}"
+        );
+        let body = self.text("article").await;
+        for payload in payloads {
+            assert!(body.contains(payload), "{payload} not shown in the article");
+        }
+        // The article's URL: a javascript: URL stays text; an http one is a link whose href
+        // is the URL exactly (its quotes escaped in the attribute, not closing it).
+        let original = self.text("article p.original").await;
+        let links = self.find_all("article p.original a").await;
+        if original.starts_with("javascript:") {
+            assert!(links.is_empty(), "a javascript: URL became a link");
+        } else {
+            assert_eq!(links.len(), 1);
+            let href = links[0].attr("href").await.unwrap().unwrap();
+            assert_eq!(href, original);
+        }
+        self.no_script_ran("the article page").await;
+    }
+
+    /// No marker set, and nothing in the document that could run: the marker alone would pass
+    /// even with an escape missed, as the Content-Security-Policy stops inline scripts too.
+    async fn no_script_ran(&self, page: &str) {
+        let marker = self
+            .client
+            .execute(&format!("return typeof window.{MARKER};"), vec![])
+            .await
+            .expect("read the marker");
+        assert_eq!(marker, json!("undefined"), "a payload ran on {page}");
+        let found = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('script, iframe, object, embed, img, \
+                 [onerror], [onload], [onclick], svg:not(.histogram)')).map(e => e.outerHTML)
+                 .concat(Array.from(document.querySelectorAll('a[href]'))
+                   .filter(a => !['http:', 'https:'].includes(a.protocol))
+                   .map(a => a.outerHTML));",
+                vec![],
+            )
+            .await
+            .expect("look for markup");
+        assert_eq!(
+            found,
+            json!([]),
+            "markup from an article came through on {page}"
+        );
+    }
+
+    // ---- helpers ----
+
+    async fn goto(&self, path: &str) {
+        self.goto_url(&format!("{}{path}", self.base)).await;
+    }
+
+    async fn goto_url(&self, url: &str) {
+        self.client.goto(url).await.expect("load the page");
+    }
+
+    async fn url(&self) -> String {
+        self.client.current_url().await.expect("url").to_string()
+    }
+
+    async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(DEADLINE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+    }
+
+    async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("text")
+    }
+
+    async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.find_all(css).await {
+            out.push(e.text().await.expect("text"));
+        }
+        out
+    }
+
+    async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
+    /// The number of matches the summary line states.
+    async fn total(&self) -> usize {
+        let summary = self.text("p.summary").await;
+        summary
+            .split(" of ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no total in {summary:?}"))
+    }
+
+    async fn hits(&self) -> Vec<ShownHit> {
+        let mut out = Vec::new();
+        for li in self.find_all("ol.hits > li.hit").await {
+            let link = li.find(Locator::Css("h3 a")).await.expect("title link");
+            let href = link.attr("href").await.unwrap().unwrap_or_default();
+            let part = |css: &'static str| {
+                let li = li.clone();
+                async move {
+                    match li.find(Locator::Css(css)).await {
+                        Ok(e) => e.text().await.unwrap_or_default(),
+                        Err(_) => String::new(),
+                    }
+                }
+            };
+            out.push(ShownHit {
+                id: href.rsplit('/').next().unwrap_or_default().to_string(),
+                title: link.text().await.unwrap(),
+                source: part(".meta .source").await,
+                date: part(".meta time").await,
+            });
+        }
+        out
+    }
+
+    async fn click_and_wait(&self, css: &str) {
+        let before = self.url().await;
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.wait_for_url_change(&before).await;
+    }
+
+    async fn wait_for_url_change(&self, before: &str) {
+        self.wait_until(|url| url != before, &format!("leaving {before}"))
+            .await;
+    }
+
+    async fn wait_for_url(&self, want: &str) {
+        self.wait_until(|url| url == want, &format!("reaching {want}"))
+            .await;
+    }
+
+    /// Polls the URL until `done` holds and the document is loaded, or fails at the deadline.
+    async fn wait_until(&self, done: impl Fn(&str) -> bool, what: &str) {
+        let started = Instant::now();
+        loop {
+            let url = self.url().await;
+            if done(&url) {
+                let state = self
+                    .client
+                    .execute("return document.readyState;", vec![])
+                    .await
+                    .ok();
+                if state == Some(json!("complete")) {
+                    return;
+                }
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "{what}: still at {url} after {DEADLINE:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(screenshots().join(name), png).expect("write the screenshot");
+    }
+
+    /// A screenshot 390 px wide (a phone), checking that nothing is wider than the screen.
+    async fn phone_screenshot(&self, name: &str) {
+        self.viewport(390, 844).await;
+        let width = self
+            .client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (inner, scroll) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
+        assert_eq!(inner, 390, "the viewport is {inner} px wide, not a phone's");
+        assert!(
+            scroll <= inner,
+            "the page is {scroll} px wide on a {inner} px screen"
+        );
+        self.screenshot(name).await;
+        self.viewport(1280, 900).await;
+    }
+
+    /// Sets the page's viewport (what a screenshot holds) to `width` × `height` CSS pixels, as
+    /// Chromium's device emulation does (a window cannot be narrower than 500 px).
+    async fn viewport(&self, width: u32, height: u32) {
+        let params = json!({
+            "width": width,
+            "height": height,
+            "deviceScaleFactor": 1,
+            "mobile": width < 600,
+        });
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setDeviceMetricsOverride",
+                params,
+            })
+            .await
+            .expect("set the viewport");
+    }
+}
+
+/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+fn ids(hits: &[ShownHit]) -> Vec<String> {
+    hits.iter().map(|h| h.id.clone()).collect()
+}
+
+fn api_ids(api: &Value) -> Vec<String> {
+    api["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `2025-08: 12 articles` → (`2025-08`, 12).
+fn bar_title(title: &str) -> (String, usize) {
+    let (period, rest) = title
+        .split_once(": ")
+        .unwrap_or_else(|| panic!("a bar title is `PERIOD: N articles`, not {title:?}"));
+    let count = rest
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {title:?}"));
+    (period.to_string(), count)
+}
+
+/// The first and last day of a month `YYYY-MM`.
+fn month_days(period: &str) -> (String, String) {
+    let (year, month) = period
+        .split_once('-')
+        .unwrap_or_else(|| panic!("not a month: {period}"));
+    let (y, m): (u32, u32) = (year.parse().unwrap(), month.parse().unwrap());
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let last = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (format!("{period}-01"), format!("{period}-{last:02}"))
+}
