@@ -385,6 +385,7 @@ impl Page {
             assert_eq!(hit.source, source, "{hit:?} is outside the facet");
         }
         assert_eq!(self.value("input[name=source]").await, source);
+        self.screenshot("facet-wide.png").await;
         self.client.back().await.expect("back");
         self.wait_for_url(page_one).await;
     }
@@ -416,7 +417,7 @@ impl Page {
         bar.click().await.expect("click the bar");
         self.wait_for_url_change(&before).await;
         let url = self.url().await;
-        let (first_day, last_day) = month_days(&period);
+        let (first_day, last_day) = period_days(&period);
         assert!(url.contains(&format!("since={first_day}")), "{url}");
         assert!(url.contains(&format!("until={last_day}")), "{url}");
         assert!(
@@ -425,8 +426,13 @@ impl Page {
         );
         assert_eq!(self.total().await, count, "the bar's count");
         for hit in self.hits().await {
-            assert!(hit.date.starts_with(&period), "{hit:?} is outside {period}");
+            assert!(
+                first_day <= hit.date && hit.date <= last_day,
+                "{hit:?} is outside {period}"
+            );
         }
+        assert_eq!(self.value("input[name=since]").await, first_day);
+        assert_eq!(self.value("input[name=until]").await, last_day);
         self.client.back().await.expect("back");
         self.wait_for_url(page_one).await;
     }
@@ -535,7 +541,8 @@ impl Page {
                 "return Array.from(document.querySelectorAll('script, iframe, object, embed, img, \
                  [onerror], [onload], [onclick], svg:not(.histogram)')).map(e => e.outerHTML)
                  .concat(Array.from(document.querySelectorAll('a[href]'))
-                   .filter(a => !['http:', 'https:'].includes(a.protocol))
+                   .filter(a => !['http:', 'https:'].includes(
+                     new URL(a.getAttribute('href'), location.href).protocol))
                    .map(a => a.outerHTML));",
                 vec![],
             )
@@ -774,11 +781,12 @@ fn bar_title(title: &str) -> (String, usize) {
     (period.to_string(), count)
 }
 
-/// The first and last day of a month `YYYY-MM`.
-fn month_days(period: &str) -> (String, String) {
-    let (year, month) = period
-        .split_once('-')
-        .unwrap_or_else(|| panic!("not a month: {period}"));
+/// The first and last day of a period as the histogram labels it: a year `YYYY` or a month
+/// `YYYY-MM`.
+fn period_days(period: &str) -> (String, String) {
+    let Some((year, month)) = period.split_once('-') else {
+        return (format!("{period}-01-01"), format!("{period}-12-31"));
+    };
     let (y, m): (u32, u32) = (year.parse().unwrap(), month.parse().unwrap());
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let last = match m {
