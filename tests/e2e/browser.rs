@@ -10,10 +10,12 @@
 //! `.ci/run` installs them when missing), so they are `#[ignore]`d: `cargo test -- --ignored
 //! browser_`. Without them they fail, saying what to install; they never skip.
 
+use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -109,13 +111,15 @@ fn run(steps: impl std::future::Future<Output = ()>) {
         .block_on(steps);
 }
 
-/// chromedriver on a free loopback port, with the Chromium it starts. Both are in a process
-/// group of their own, which `drop` ends (even when the test panics), so no browser outlives
-/// the test.
+/// chromedriver on a free loopback port, with the Chromium it starts. `drop` (which runs even
+/// when the test panics) ends the browser session, which quits Chromium, then ends the process
+/// group chromedriver and the browser run in, so no browser outlives the test.
 struct Driver {
     child: Child,
     port: u16,
     chromium: PathBuf,
+    /// The WebDriver session, once there is one.
+    session: Mutex<Option<String>>,
     /// A new, empty profile for Chromium, removed after the processes are gone.
     profile: tempfile::TempDir,
 }
@@ -151,6 +155,7 @@ impl Driver {
                 child,
                 port,
                 chromium: chromium.clone(),
+                session: Mutex::new(None),
                 profile: tempfile::tempdir().expect("temp dir"),
             };
             let started = Instant::now();
@@ -201,6 +206,19 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // Chromium quits with its session (its helper processes with it); a session already
+        // closed answers an error, which changes nothing.
+        if let Some(session) = self.session.lock().ok().and_then(|s| s.clone()) {
+            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let _ = write!(
+                    stream,
+                    "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                     Connection: close\r\nContent-Length: 0\r\n\r\n"
+                );
+                let _ = stream.read_to_end(&mut Vec::new());
+            }
+        }
         // The group's id is the driver's pid (process_group(0)); Chromium inherits the group.
         let group = -(self.child.id() as i32);
         // SAFETY: kill(2) with a negative pid signals only the group this test created.
@@ -267,6 +285,7 @@ impl Page {
             .connect(&driver.url())
             .await
             .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"));
+        *driver.session.lock().unwrap() = client.session_id().await.expect("the session's id");
         let page = Page {
             client,
             base: format!("http://{}", server.addr),
@@ -496,6 +515,44 @@ impl Page {
             self.click_and_wait("h1.heading a").await;
             self.no_script_ran("the article reached from the similar page")
                 .await;
+        }
+        self.reflected(payloads).await;
+    }
+
+    /// Hostile text in the request itself: a typed query (shown back in the search box and the
+    /// title), filters, a query that is an error, an unknown article id.
+    async fn reflected(&self, payloads: &[&str]) {
+        for payload in payloads {
+            self.goto("/").await;
+            let input = self.find("input[name=q]").await;
+            input
+                .send_keys(&format!("zanzibar {payload}"))
+                .await
+                .expect("type");
+            let before = self.url().await;
+            self.find("form.search button[type=submit]")
+                .await
+                .click()
+                .await
+                .expect("submit");
+            self.wait_for_url_change(&before).await;
+            assert_eq!(
+                self.value("input[name=q]").await,
+                format!("zanzibar {payload}")
+            );
+            let title = self.client.title().await.expect("title");
+            assert!(title.contains(payload), "{title}");
+            self.no_script_ran("a page for a hostile query").await;
+            for target in [
+                format!("/?q=zanzibar&source={}", enc(payload)),
+                format!("/?q=published%3A{}", enc(payload)),
+                format!("/?q={}&since={}", enc(payload), enc(payload)),
+                format!("/articles/{}", enc(payload)),
+                format!("/similar/{}", enc(payload)),
+            ] {
+                self.goto(&target).await;
+                self.no_script_ran(&target).await;
+            }
         }
     }
 
