@@ -498,6 +498,8 @@ impl Page {
         assert!(snippets.contains(payloads[0]), "{snippets}");
         self.no_script_ran("the results").await;
         self.screenshot("hostile-results.png").await;
+        // Long unbroken payloads must wrap, not widen the page.
+        self.phone_screenshot("hostile-phone.png").await;
         let results = self.url().await;
 
         for n in 0..hits.len() {
