@@ -10,21 +10,18 @@
 //! `.ci/run` installs them when missing), so they are `#[ignore]`d: `cargo test -- --ignored
 //! browser_`. Without them they fail, saying what to install; they never skip.
 
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
-use fantoccini::wd::WebDriverCompatibleCommand;
-use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
 use crate::serve::{enc, Server};
 use crate::util::Sandbox;
+use crate::webdriver::{self, Element, Http, Locator, Session};
 
 /// How long anything the browser waits for may take before the test fails.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -41,15 +38,9 @@ fn browser_search_facet_histogram_paging_article_and_screenshots() {
     sandbox.run(&["index", "corpus"]).code(0);
     let server = Server::start(&sandbox, &[]);
     let driver = Driver::start();
-    run(async {
-        let page = Page::open(&driver, &server).await;
-        page.search_flow(&server).await;
-        page.client
-            .clone()
-            .close()
-            .await
-            .expect("close the browser");
-    });
+    let page = Page::open(&driver, &server);
+    page.search_flow(&server);
+    page.client.close().expect("close the browser");
 }
 
 #[test]
@@ -91,24 +82,9 @@ fn browser_hostile_articles_show_as_text_and_run_no_script() {
     sandbox.run(&["index", "corpus", "hostile"]).code(0);
     let server = Server::start(&sandbox, &[]);
     let driver = Driver::start();
-    run(async {
-        let page = Page::open(&driver, &server).await;
-        page.hostile_flow(&payloads).await;
-        page.client
-            .clone()
-            .close()
-            .await
-            .expect("close the browser");
-    });
-}
-
-/// Runs the browser steps on a runtime of their own (the server runs in its own process).
-fn run(steps: impl std::future::Future<Output = ()>) {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(steps);
+    let page = Page::open(&driver, &server);
+    page.hostile_flow(&payloads);
+    page.client.close().expect("close the browser");
 }
 
 /// chromedriver on a free loopback port, with the Chromium it starts. `drop` (which runs even
@@ -176,13 +152,14 @@ impl Driver {
         panic!("chromedriver exited at start five times (is the port range exhausted?)");
     }
 
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+    /// chromedriver's endpoint, each command given `timeout` to answer.
+    fn http(&self, timeout: Duration) -> Http {
+        Http::new(SocketAddr::from(([127, 0, 0, 1], self.port)), timeout)
     }
 
     /// The session's capabilities: headless, with nothing that reaches for the network (the
     /// machine may have none, and Chromium then fails many connections at once).
-    fn capabilities(&self) -> serde_json::Map<String, Value> {
+    fn capabilities(&self) -> Value {
         let args = [
             "--headless".to_string(),
             "--no-sandbox".into(),
@@ -196,11 +173,10 @@ impl Driver {
             "--window-size=1280,900".into(),
             format!("--user-data-dir={}", self.profile.path().display()),
         ];
-        let caps = json!({
+        json!({
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": self.chromium, "args": args},
-        });
-        caps.as_object().unwrap().clone()
+        })
     }
 }
 
@@ -209,15 +185,7 @@ impl Drop for Driver {
         // Chromium quits with its session (its helper processes with it); a session already
         // closed answers an error, which changes nothing.
         if let Some(session) = self.session.lock().ok().and_then(|s| s.clone()) {
-            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let _ = write!(
-                    stream,
-                    "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-                     Connection: close\r\nContent-Length: 0\r\n\r\n"
-                );
-                let _ = stream.read_to_end(&mut Vec::new());
-            }
+            let _ = webdriver::delete_session(&self.http(Duration::from_secs(10)), &session);
         }
         // The group's id is the driver's pid (process_group(0)); Chromium inherits the group.
         let group = -(self.child.id() as i32);
@@ -264,7 +232,7 @@ fn screenshots() -> PathBuf {
 
 /// A WebDriver session on the server's pages.
 struct Page {
-    client: Client,
+    client: Session,
     base: String,
 }
 
@@ -278,40 +246,34 @@ struct ShownHit {
 }
 
 impl Page {
-    async fn open(driver: &Driver, server: &Server) -> Page {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(driver.capabilities())
-            .connect(&driver.url())
-            .await
+    fn open(driver: &Driver, server: &Server) -> Page {
+        let client = Session::new(driver.http(DEADLINE), driver.capabilities())
             .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"));
-        *driver.session.lock().unwrap() = client.session_id().await.expect("the session's id");
+        *driver.session.lock().unwrap() = Some(client.id().to_string());
         let page = Page {
             client,
             base: format!("http://{}", server.addr),
         };
-        page.viewport(1280, 900).await;
+        page.viewport(1280, 900);
         page
     }
 
     // ---- the search page ----
 
-    async fn search_flow(&self, server: &Server) {
-        self.goto("/").await;
+    fn search_flow(&self, server: &Server) {
+        self.goto("/");
         // Type the search and submit it, as a person does.
-        let input = self.find("input[name=q]").await;
-        input.send_keys(QUERY).await.expect("type the query");
-        let before = self.url().await;
+        let input = self.find("input[name=q]");
+        input.send_keys(QUERY).expect("type the query");
+        let before = self.url();
         self.find("form.search button[type=submit]")
-            .await
             .click()
-            .await
             .expect("submit");
-        self.wait_for_url_change(&before).await;
+        self.wait_for_url_change(&before);
         assert!(
-            self.url().await.contains(&format!("q={QUERY}")),
+            self.url().contains(&format!("q={QUERY}")),
             "the search is in the URL: {}",
-            self.url().await
+            self.url()
         );
 
         // Ranked hits: the page shows the API's hits in the API's order.
@@ -319,123 +281,115 @@ impl Page {
         let api = api.json();
         let total = api["total"].as_u64().unwrap();
         assert!(total > 10, "the query needs a second page: {total}");
-        let first = self.hits().await;
+        let first = self.hits();
         assert_eq!(ids(&first), api_ids(&api), "the page ranks as the API does");
-        assert_eq!(
-            self.text("p.summary").await,
-            format!("1–10 of {total} matches")
-        );
+        assert_eq!(self.text("p.summary"), format!("1–10 of {total} matches"));
         // Highlighted words: each hit's snippet marks the query's word.
-        let marks = self.texts("li.hit p.snippet mark").await;
+        let marks = self.texts("li.hit p.snippet mark");
         assert!(marks.len() >= first.len(), "marks: {marks:?}");
         for mark in &marks {
             assert!(mark.to_lowercase().contains(QUERY), "marked {mark:?}");
         }
-        self.screenshot("results-wide.png").await;
-        self.phone_screenshot("results-phone.png").await;
+        self.screenshot("results-wide.png");
+        self.phone_screenshot("results-phone.png");
 
-        let page_one = self.url().await;
-        self.paging(server, &first, &page_one).await;
-        self.facet(&page_one).await;
-        self.article(&page_one, &first[0]).await;
-        self.histogram(&page_one).await;
+        let page_one = self.url();
+        self.paging(server, &first, &page_one);
+        self.facet(&page_one);
+        self.article(&page_one, &first[0]);
+        self.histogram(&page_one);
     }
 
     /// Next page, browser back and forward (the state is the URL), then the page's own link back.
-    async fn paging(&self, server: &Server, first: &[ShownHit], page_one: &str) {
-        self.click_and_wait("a[rel=next]").await;
+    fn paging(&self, server: &Server, first: &[ShownHit], page_one: &str) {
+        self.click_and_wait("a[rel=next]");
         let api = server
             .get(&format!("/api/search?q={}&limit=10&offset=10", enc(QUERY)))
             .json();
-        let second = self.hits().await;
+        let second = self.hits();
         assert_eq!(
             ids(&second),
             api_ids(&api),
             "page two is the API's offset 10"
         );
-        assert!(self.text("p.summary").await.starts_with("11–"));
-        let page_two = self.url().await;
+        assert!(self.text("p.summary").starts_with("11–"));
+        let page_two = self.url();
 
-        self.client.back().await.expect("back");
-        self.wait_for_url(page_one).await;
-        assert_eq!(self.hits().await, first, "back shows page one again");
-        assert_eq!(self.value("input[name=q]").await, QUERY);
-        self.client.forward().await.expect("forward");
-        self.wait_for_url(&page_two).await;
-        assert_eq!(self.hits().await, second, "forward shows page two again");
+        self.client.back().expect("back");
+        self.wait_for_url(page_one);
+        assert_eq!(self.hits(), first, "back shows page one again");
+        assert_eq!(self.value("input[name=q]"), QUERY);
+        self.client.forward().expect("forward");
+        self.wait_for_url(&page_two);
+        assert_eq!(self.hits(), second, "forward shows page two again");
 
-        self.click_and_wait("a[rel=prev]").await;
-        assert_eq!(self.hits().await, first, "the previous-page link");
-        assert_eq!(self.find_all("a[rel=prev]").await.len(), 0);
+        self.click_and_wait("a[rel=prev]");
+        assert_eq!(self.hits(), first, "the previous-page link");
+        assert_eq!(self.find_all("a[rel=prev]").len(), 0);
     }
 
     /// A source facet narrows the search: every hit has that source, as many as it counted.
-    async fn facet(&self, page_one: &str) {
-        self.goto_url(page_one).await;
-        let total = self.total().await;
+    fn facet(&self, page_one: &str) {
+        self.goto_url(page_one);
+        let total = self.total();
         let links = self
             .client
             .find_all(Locator::XPath(
                 "//aside[contains(@class,'facets')]/h2[.='Source']/following-sibling::ul[1]/li",
             ))
-            .await
             .expect("source facets");
         assert!(links.len() >= 2, "several sources match");
         let item = &links[links.len() - 1];
-        let link = item.find(Locator::Css("a")).await.expect("facet link");
-        let source = link.text().await.unwrap();
+        let link = item.find(Locator::Css("a")).expect("facet link");
+        let source = link.text().unwrap();
         let count: usize = item
             .find(Locator::Css(".count"))
-            .await
             .unwrap()
             .text()
-            .await
             .unwrap()
             .parse()
             .unwrap();
         assert!(count < total, "{source}: {count} of {total}");
-        let before = self.url().await;
-        link.click().await.expect("click the facet");
-        self.wait_for_url_change(&before).await;
-        assert_eq!(self.total().await, count, "the facet's count");
-        let hits = self.hits().await;
+        let before = self.url();
+        link.click().expect("click the facet");
+        self.wait_for_url_change(&before);
+        assert_eq!(self.total(), count, "the facet's count");
+        let hits = self.hits();
         assert_eq!(hits.len(), count.min(10));
         for hit in &hits {
             assert_eq!(hit.source, source, "{hit:?} is outside the facet");
         }
-        assert_eq!(self.value("input[name=source]").await, source);
-        self.screenshot("facet-wide.png").await;
-        self.client.back().await.expect("back");
-        self.wait_for_url(page_one).await;
+        assert_eq!(self.value("input[name=source]"), source);
+        self.screenshot("facet-wide.png");
+        self.client.back().expect("back");
+        self.wait_for_url(page_one);
     }
 
     /// A histogram bar narrows the search to its period: `since`/`until` are its first and last
     /// day, every hit is dated in it, and there are as many as the bar's title says.
-    async fn histogram(&self, page_one: &str) {
-        self.goto_url(page_one).await;
-        let bars = self.find_all("svg.histogram a.bar").await;
+    fn histogram(&self, page_one: &str) {
+        self.goto_url(page_one);
+        let bars = self.find_all("svg.histogram a.bar");
         assert!(bars.len() >= 2, "the histogram has several bars");
         let mut chosen = None;
         for bar in &bars {
             let title = bar
                 .find(Locator::Css("title"))
-                .await
                 .expect("a bar's title")
                 .prop("textContent")
-                .await
                 .unwrap()
                 .unwrap_or_default();
             let (period, count) = bar_title(&title);
-            if count > 0 && count < self.total().await {
+            if count > 0 && count < self.total() {
                 chosen = Some((bar.clone(), period, count));
                 break;
             }
         }
         let (bar, period, count) = chosen.expect("a bar with some but not all matches");
-        let before = self.url().await;
-        bar.click().await.expect("click the bar");
-        self.wait_for_url_change(&before).await;
-        let url = self.url().await;
+        let before = self.url();
+        bar.click().expect("click the bar");
+        self.wait_for_url_change(&before);
+        let url = self.url();
         let (first_day, last_day) = period_days(&period);
         assert!(url.contains(&format!("since={first_day}")), "{url}");
         assert!(url.contains(&format!("until={last_day}")), "{url}");
@@ -443,50 +397,45 @@ impl Page {
             url.contains(&format!("q={QUERY}")),
             "the bar keeps the query: {url}"
         );
-        assert_eq!(self.total().await, count, "the bar's count");
-        for hit in self.hits().await {
+        assert_eq!(self.total(), count, "the bar's count");
+        for hit in self.hits() {
             assert!(
                 first_day <= hit.date && hit.date <= last_day,
                 "{hit:?} is outside {period}"
             );
         }
-        assert_eq!(self.value("input[name=since]").await, first_day);
-        assert_eq!(self.value("input[name=until]").await, last_day);
-        self.client.back().await.expect("back");
-        self.wait_for_url(page_one).await;
+        assert_eq!(self.value("input[name=since]"), first_day);
+        assert_eq!(self.value("input[name=until]"), last_day);
+        self.client.back().expect("back");
+        self.wait_for_url(page_one);
     }
 
     /// The first hit's title opens the article in full; its similar articles are a click on.
-    async fn article(&self, page_one: &str, hit: &ShownHit) {
-        self.goto_url(page_one).await;
-        self.click_and_wait("li.hit h3 a").await;
-        assert_eq!(self.text("article h1.heading").await, hit.title);
-        let paragraphs = self.find_all("article > p:not(.meta):not(.links)").await;
+    fn article(&self, page_one: &str, hit: &ShownHit) {
+        self.goto_url(page_one);
+        self.click_and_wait("li.hit h3 a");
+        assert_eq!(self.text("article h1.heading"), hit.title);
+        let paragraphs = self.find_all("article > p:not(.meta):not(.links)");
         assert!(paragraphs.len() >= 2, "the article's text is shown");
-        self.screenshot("article-wide.png").await;
-        self.phone_screenshot("article-phone.png").await;
-        self.click_and_wait("article p.links a").await;
-        assert!(self.text("h1.heading").await.starts_with("Like: "));
-        assert!(
-            !self.find_all("li.hit").await.is_empty(),
-            "similar articles"
-        );
+        self.screenshot("article-wide.png");
+        self.phone_screenshot("article-phone.png");
+        self.click_and_wait("article p.links a");
+        assert!(self.text("h1.heading").starts_with("Like: "));
+        assert!(!self.find_all("li.hit").is_empty(), "similar articles");
     }
 
     // ---- hostile articles ----
 
-    async fn hostile_flow(&self, payloads: &[&str]) {
-        self.goto("/").await;
-        let input = self.find("input[name=q]").await;
-        input.send_keys("zanzibar").await.expect("type");
-        let before = self.url().await;
+    fn hostile_flow(&self, payloads: &[&str]) {
+        self.goto("/");
+        let input = self.find("input[name=q]");
+        input.send_keys("zanzibar").expect("type");
+        let before = self.url();
         self.find("form.search button[type=submit]")
-            .await
             .click()
-            .await
             .expect("submit");
-        self.wait_for_url_change(&before).await;
-        let hits = self.hits().await;
+        self.wait_for_url_change(&before);
+        let hits = self.hits();
         assert_eq!(hits.len(), 2, "{hits:?}");
         for hit in &hits {
             for payload in payloads {
@@ -494,57 +443,50 @@ impl Page {
             }
             assert!(hit.source.contains(payloads[0]), "{hit:?}");
         }
-        let snippets = self.texts("li.hit p.snippet").await.join(" ");
+        let snippets = self.texts("li.hit p.snippet").join(" ");
         assert!(snippets.contains(payloads[0]), "{snippets}");
-        self.no_script_ran("the results").await;
-        self.screenshot("hostile-results.png").await;
+        self.no_script_ran("the results");
+        self.screenshot("hostile-results.png");
         // Long unbroken payloads must wrap, not widen the page.
-        self.phone_screenshot("hostile-phone.png").await;
-        let results = self.url().await;
+        self.phone_screenshot("hostile-phone.png");
+        let results = self.url();
 
         for n in 0..hits.len() {
-            self.goto_url(&results).await;
-            let links = self.find_all("li.hit h3 a").await;
-            let before = self.url().await;
-            links[n].click().await.expect("click the title");
-            self.wait_for_url_change(&before).await;
-            self.hostile_article(&hits[n], payloads).await;
+            self.goto_url(&results);
+            let links = self.find_all("li.hit h3 a");
+            let before = self.url();
+            links[n].click().expect("click the title");
+            self.wait_for_url_change(&before);
+            self.hostile_article(&hits[n], payloads);
 
-            self.click_and_wait("article p.links a").await;
-            let heading = self.text("h1.heading").await;
+            self.click_and_wait("article p.links a");
+            let heading = self.text("h1.heading");
             assert_eq!(heading, format!("Like: {}", hits[n].title));
-            self.no_script_ran("the similar page").await;
-            self.click_and_wait("h1.heading a").await;
-            self.no_script_ran("the article reached from the similar page")
-                .await;
+            self.no_script_ran("the similar page");
+            self.click_and_wait("h1.heading a");
+            self.no_script_ran("the article reached from the similar page");
         }
-        self.reflected(payloads).await;
+        self.reflected(payloads);
     }
 
     /// Hostile text in the request itself: a typed query (shown back in the search box and the
     /// title), filters, a query that is an error, an unknown article id.
-    async fn reflected(&self, payloads: &[&str]) {
+    fn reflected(&self, payloads: &[&str]) {
         for payload in payloads {
-            self.goto("/").await;
-            let input = self.find("input[name=q]").await;
+            self.goto("/");
+            let input = self.find("input[name=q]");
             input
                 .send_keys(&format!("zanzibar {payload}"))
-                .await
                 .expect("type");
-            let before = self.url().await;
+            let before = self.url();
             self.find("form.search button[type=submit]")
-                .await
                 .click()
-                .await
                 .expect("submit");
-            self.wait_for_url_change(&before).await;
-            assert_eq!(
-                self.value("input[name=q]").await,
-                format!("zanzibar {payload}")
-            );
-            let title = self.client.title().await.expect("title");
+            self.wait_for_url_change(&before);
+            assert_eq!(self.value("input[name=q]"), format!("zanzibar {payload}"));
+            let title = self.client.title().expect("title");
             assert!(title.contains(payload), "{title}");
-            self.no_script_ran("a page for a hostile query").await;
+            self.no_script_ran("a page for a hostile query");
             for target in [
                 format!("/?q=zanzibar&source={}", enc(payload)),
                 format!("/?q=published%3A{}", enc(payload)),
@@ -552,46 +494,45 @@ impl Page {
                 format!("/articles/{}", enc(payload)),
                 format!("/similar/{}", enc(payload)),
             ] {
-                self.goto(&target).await;
-                self.no_script_ran(&target).await;
+                self.goto(&target);
+                self.no_script_ran(&target);
             }
         }
     }
 
-    async fn hostile_article(&self, hit: &ShownHit, payloads: &[&str]) {
-        assert_eq!(self.text("article h1.heading").await, hit.title);
-        let title = self.client.title().await.expect("the document's title");
+    fn hostile_article(&self, hit: &ShownHit, payloads: &[&str]) {
+        assert_eq!(self.text("article h1.heading"), hit.title);
+        let title = self.client.title().expect("the document's title");
         assert!(title.contains(payloads[0]), "{title}");
-        let meta = self.text("article p.meta").await;
+        let meta = self.text("article p.meta");
         assert!(
             meta.contains(payloads[0]) && meta.contains(payloads[1]),
             "{meta}"
         );
-        let body = self.text("article").await;
+        let body = self.text("article");
         for payload in payloads {
             assert!(body.contains(payload), "{payload} not shown in the article");
         }
         // The article's URL: a javascript: URL stays text; an http one is a link whose href
         // is the URL exactly (its quotes escaped in the attribute, not closing it).
-        let original = self.text("article p.original").await;
-        let links = self.find_all("article p.original a").await;
+        let original = self.text("article p.original");
+        let links = self.find_all("article p.original a");
         if original.starts_with("javascript:") {
             assert!(links.is_empty(), "a javascript: URL became a link");
         } else {
             assert_eq!(links.len(), 1);
-            let href = links[0].attr("href").await.unwrap().unwrap();
+            let href = links[0].attr("href").unwrap().unwrap();
             assert_eq!(href, original);
         }
-        self.no_script_ran("the article page").await;
+        self.no_script_ran("the article page");
     }
 
     /// No marker set, and nothing in the document that could run: the marker alone would pass
     /// even with an escape missed, as the Content-Security-Policy stops inline scripts too.
-    async fn no_script_ran(&self, page: &str) {
+    fn no_script_ran(&self, page: &str) {
         let marker = self
             .client
-            .execute(&format!("return typeof window.{MARKER};"), vec![])
-            .await
+            .execute(&format!("return typeof window.{MARKER};"))
             .expect("read the marker");
         assert_eq!(marker, json!("undefined"), "a payload ran on {page}");
         let found = self
@@ -603,9 +544,7 @@ impl Page {
                    .filter(a => !['http:', 'https:'].includes(
                      new URL(a.getAttribute('href'), location.href).protocol))
                    .map(a => a.outerHTML));",
-                vec![],
             )
-            .await
             .expect("look for markup");
         assert_eq!(
             found,
@@ -616,58 +555,60 @@ impl Page {
 
     // ---- helpers ----
 
-    async fn goto(&self, path: &str) {
-        self.goto_url(&format!("{}{path}", self.base)).await;
+    fn goto(&self, path: &str) {
+        self.goto_url(&format!("{}{path}", self.base));
     }
 
-    async fn goto_url(&self, url: &str) {
-        self.client.goto(url).await.expect("load the page");
+    fn goto_url(&self, url: &str) {
+        self.client.goto(url).expect("load the page");
     }
 
-    async fn url(&self) -> String {
-        self.client.current_url().await.expect("url").to_string()
+    fn url(&self) -> String {
+        self.client.current_url().expect("url")
     }
 
-    async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(DEADLINE)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+    /// The first element `css` finds, waited for until the deadline.
+    fn find(&self, css: &str) -> Element<'_> {
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(css)) {
+                Ok(element) => return element,
+                Err(e) if e.is_no_such_element() && started.elapsed() < DEADLINE => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(e) => panic!("no {css} on the page: {e}"),
+            }
+        }
     }
 
-    async fn find_all(&self, css: &str) -> Vec<Element> {
+    fn find_all(&self, css: &str) -> Vec<Element<'_>> {
         self.client
             .find_all(Locator::Css(css))
-            .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
     }
 
-    async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("text")
+    fn text(&self, css: &str) -> String {
+        self.find(css).text().expect("text")
     }
 
-    async fn texts(&self, css: &str) -> Vec<String> {
+    fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for e in self.find_all(css).await {
-            out.push(e.text().await.expect("text"));
+        for e in self.find_all(css) {
+            out.push(e.text().expect("text"));
         }
         out
     }
 
-    async fn value(&self, css: &str) -> String {
+    fn value(&self, css: &str) -> String {
         self.find(css)
-            .await
             .prop("value")
-            .await
             .expect("value")
             .unwrap_or_default()
     }
 
     /// The number of matches the summary line states.
-    async fn total(&self) -> usize {
-        let summary = self.text("p.summary").await;
+    fn total(&self) -> usize {
+        let summary = self.text("p.summary");
         summary
             .split(" of ")
             .nth(1)
@@ -676,61 +617,48 @@ impl Page {
             .unwrap_or_else(|| panic!("no total in {summary:?}"))
     }
 
-    async fn hits(&self) -> Vec<ShownHit> {
+    fn hits(&self) -> Vec<ShownHit> {
         let mut out = Vec::new();
-        for li in self.find_all("ol.hits > li.hit").await {
-            let link = li.find(Locator::Css("h3 a")).await.expect("title link");
-            let href = link.attr("href").await.unwrap().unwrap_or_default();
-            let part = |css: &'static str| {
-                let li = li.clone();
-                async move {
-                    match li.find(Locator::Css(css)).await {
-                        Ok(e) => e.text().await.unwrap_or_default(),
-                        Err(_) => String::new(),
-                    }
-                }
+        for li in self.find_all("ol.hits > li.hit") {
+            let link = li.find(Locator::Css("h3 a")).expect("title link");
+            let href = link.attr("href").unwrap().unwrap_or_default();
+            let part = |css: &'static str| match li.find(Locator::Css(css)) {
+                Ok(e) => e.text().unwrap_or_default(),
+                Err(_) => String::new(),
             };
             out.push(ShownHit {
                 id: href.rsplit('/').next().unwrap_or_default().to_string(),
-                title: link.text().await.unwrap(),
-                source: part(".meta .source").await,
-                date: part(".meta time").await,
+                title: link.text().unwrap(),
+                source: part(".meta .source"),
+                date: part(".meta time"),
             });
         }
         out
     }
 
-    async fn click_and_wait(&self, css: &str) {
-        let before = self.url().await;
+    fn click_and_wait(&self, css: &str) {
+        let before = self.url();
         self.find(css)
-            .await
             .click()
-            .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
-        self.wait_for_url_change(&before).await;
+        self.wait_for_url_change(&before);
     }
 
-    async fn wait_for_url_change(&self, before: &str) {
-        self.wait_until(|url| url != before, &format!("leaving {before}"))
-            .await;
+    fn wait_for_url_change(&self, before: &str) {
+        self.wait_until(|url| url != before, &format!("leaving {before}"));
     }
 
-    async fn wait_for_url(&self, want: &str) {
-        self.wait_until(|url| url == want, &format!("reaching {want}"))
-            .await;
+    fn wait_for_url(&self, want: &str) {
+        self.wait_until(|url| url == want, &format!("reaching {want}"));
     }
 
     /// Polls the URL until `done` holds and the document is loaded, or fails at the deadline.
-    async fn wait_until(&self, done: impl Fn(&str) -> bool, what: &str) {
+    fn wait_until(&self, done: impl Fn(&str) -> bool, what: &str) {
         let started = Instant::now();
         loop {
-            let url = self.url().await;
+            let url = self.url();
             if done(&url) {
-                let state = self
-                    .client
-                    .execute("return document.readyState;", vec![])
-                    .await
-                    .ok();
+                let state = self.client.execute("return document.readyState;").ok();
                 if state == Some(json!("complete")) {
                     return;
                 }
@@ -739,26 +667,22 @@ impl Page {
                 started.elapsed() < DEADLINE,
                 "{what}: still at {url} after {DEADLINE:?}"
             );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
-    async fn screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.expect("screenshot");
+    fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(screenshots().join(name), png).expect("write the screenshot");
     }
 
     /// A screenshot 390 px wide (a phone), checking that nothing is wider than the screen.
-    async fn phone_screenshot(&self, name: &str) {
-        self.viewport(390, 844).await;
+    fn phone_screenshot(&self, name: &str) {
+        self.viewport(390, 844);
         let width = self
             .client
-            .execute(
-                "return [window.innerWidth, document.documentElement.scrollWidth];",
-                vec![],
-            )
-            .await
+            .execute("return [window.innerWidth, document.documentElement.scrollWidth];")
             .unwrap();
         let (inner, scroll) = (width[0].as_u64().unwrap(), width[1].as_u64().unwrap());
         assert_eq!(inner, 390, "the viewport is {inner} px wide, not a phone's");
@@ -766,13 +690,13 @@ impl Page {
             scroll <= inner,
             "the page is {scroll} px wide on a {inner} px screen"
         );
-        self.screenshot(name).await;
-        self.viewport(1280, 900).await;
+        self.screenshot(name);
+        self.viewport(1280, 900);
     }
 
     /// Sets the page's viewport (what a screenshot holds) to `width` × `height` CSS pixels, as
     /// Chromium's device emulation does (a window cannot be narrower than 500 px).
-    async fn viewport(&self, width: u32, height: u32) {
+    fn viewport(&self, width: u32, height: u32) {
         let params = json!({
             "width": width,
             "height": height,
@@ -780,37 +704,8 @@ impl Page {
             "mobile": width < 600,
         });
         self.client
-            .issue_cmd(Cdp {
-                cmd: "Emulation.setDeviceMetricsOverride",
-                params,
-            })
-            .await
+            .cdp("Emulation.setDeviceMetricsOverride", params)
             .expect("set the viewport");
-    }
-}
-
-/// A Chrome DevTools command, sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.cmd, "params": self.params});
-        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -35,3 +35,4 @@ mod trend;
 mod typos;
 mod util;
 mod watch;
+mod webdriver;
