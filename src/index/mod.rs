@@ -91,8 +91,41 @@ impl IndexOptions {
     }
 }
 
+/// The moments of an index run a [`Progress`] is told of as the run reaches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The walk has found its first file.
+    Walk,
+    /// The plan is made; no file has been read yet.
+    Plan,
+    /// A periodic commit is about to be made.
+    Commit,
+    /// The run's last commit is about to be made.
+    FinalCommit,
+    /// The final merge of a bulk run has started.
+    Merge,
+    /// A rebuild is done and about to be swapped in for the old index.
+    Swap,
+}
+
+impl Phase {
+    /// Its name, as `WARTA_PAUSE_AT` takes it (see `commands::signals`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Walk => "walk",
+            Phase::Plan => "plan",
+            Phase::Commit => "commit",
+            Phase::FinalCommit => "final-commit",
+            Phase::Merge => "merge",
+            Phase::Swap => "swap",
+        }
+    }
+}
+
 /// Receives progress while an index run works (the CLI draws a bar; tests ignore it).
 pub trait Progress: Sync {
+    /// The run has reached `phase`.
+    fn phase(&self, _phase: Phase) {}
     /// The walk has found this many files so far (told every 1,024).
     fn walking(&self, _files: u64) {}
     /// The walk is done: this many files, of this many bytes, need reading.
@@ -176,6 +209,7 @@ pub fn run_index(
         plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
     };
     let plan = Plan::new(options, &old, walked, held, &gone);
+    progress.phase(Phase::Plan);
     report.unchanged += plan.unchanged;
     report_gone_and_failed(&plan, &mut report, progress);
     let mut committer = Committer::new(&plan.payload, options.commit_every)?;
@@ -199,19 +233,21 @@ pub fn run_index(
     }
     report.interrupted = interrupted;
     progress.finish();
+    progress.phase(Phase::FinalCommit);
     committer.commit(&mut writer)?;
     writer.wait_merging_threads()?;
     // What the run kept per file is not needed for the merge.
     let bulk = plan.bulk;
     drop((plan, stories));
     if bulk && !interrupted {
-        merge::merge_after_bulk(&index, dir, threads, options.release_memory);
+        merge::merge_after_bulk(&index, dir, threads, options.release_memory, progress);
     }
     schema::damage::record_verified(&index, dir)?;
     schema::apply_umask(dir)?;
     drop((index, _trimmer));
     // An interrupted rebuild leaves the old index as it was; the next one starts over.
     if let (Some(beside), false) = (&beside, interrupted) {
+        progress.phase(Phase::Swap);
         rebuild::swap_in(&beside.dir, &options.index_dir)?;
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -236,6 +272,9 @@ fn walk_roots(
         walk_options,
         report,
         |found| {
+            if found == 1 {
+                progress.phase(Phase::Walk);
+            }
             if found % 1024 == 0 {
                 progress.walking(found as u64);
             }
