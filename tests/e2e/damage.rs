@@ -389,7 +389,7 @@ fn rot_in_place(path: &Path) {
 }
 
 #[test]
-fn bytes_that_rot_in_place_never_make_a_command_panic() {
+fn bytes_that_rot_in_place_never_make_a_command_panic_and_rot_that_changes_rankings_is_refused() {
     let (s, id) = indexed();
     for kind in KINDS {
         let index = format!("rotten-{kind}");
@@ -416,8 +416,11 @@ fn bytes_that_rot_in_place_never_make_a_command_panic() {
         for mut args in commands {
             args.splice(0..0, ["--index", &index]);
             let run = s.run(&args);
+            // Rot in the field norms or fast fields, which would change answers silently, is
+            // found by every open; elsewhere a command answers or refuses, never panics.
+            let found_on_open = kind == "fieldnorm" || kind == "fast";
             match run.code {
-                0 | 1 => {}
+                0 | 1 if !found_on_open => {}
                 _ => assert_refused(&run, &index, &file, &args),
             }
         }
