@@ -83,7 +83,8 @@ pub const PAUSE_AT: &str = "WARTA_PAUSE_AT";
 const PAUSE_FOR: Duration = Duration::from_secs(60);
 
 /// A progress that passes everything on to another and, when [`PAUSE_AT`] names a moment
-/// (a [`Phase`] by its name, or `read:N`, after the Nth file read), stops there: it says
+/// (a [`Phase`] by its name, `plan` when the plan is made, `read:N` after the Nth file read,
+/// `final-commit` before the last commit), stops there: it says
 /// `warta: paused at MOMENT` on stderr and waits until a signal has come (or [`PAUSE_FOR`]).
 pub struct Pausing<'a> {
     inner: &'a dyn Progress,
@@ -126,6 +127,7 @@ impl Progress for Pausing<'_> {
 
     fn start(&self, files: u64, bytes: u64) {
         self.inner.start(files, bytes);
+        self.pause_if_at("plan");
     }
 
     fn advance(&self, bytes: u64) {
@@ -142,6 +144,7 @@ impl Progress for Pausing<'_> {
 
     fn finish(&self) {
         self.inner.finish();
+        self.pause_if_at("final-commit");
     }
 }
 

@@ -91,17 +91,14 @@ impl IndexOptions {
     }
 }
 
-/// The moments of an index run a [`Progress`] is told of as the run reaches them.
+/// The moments of an index run a [`Progress`] is told of as the run reaches them, besides
+/// [`Progress::start`] (the plan is made) and [`Progress::finish`] (the last commit is next).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// The walk has found its first file.
     Walk,
-    /// The plan is made; no file has been read yet.
-    Plan,
     /// A periodic commit is about to be made.
     Commit,
-    /// The run's last commit is about to be made.
-    FinalCommit,
     /// The final merge of a bulk run has started.
     Merge,
     /// A rebuild is done and about to be swapped in for the old index.
@@ -113,9 +110,7 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Walk => "walk",
-            Phase::Plan => "plan",
             Phase::Commit => "commit",
-            Phase::FinalCommit => "final-commit",
             Phase::Merge => "merge",
             Phase::Swap => "swap",
         }
@@ -209,7 +204,6 @@ pub fn run_index(
         plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
     };
     let plan = Plan::new(options, &old, walked, held, &gone);
-    progress.phase(Phase::Plan);
     report.unchanged += plan.unchanged;
     report_gone_and_failed(&plan, &mut report, progress);
     let mut committer = Committer::new(&plan.payload, options.commit_every)?;
@@ -233,7 +227,6 @@ pub fn run_index(
     }
     report.interrupted = interrupted;
     progress.finish();
-    progress.phase(Phase::FinalCommit);
     committer.commit(&mut writer)?;
     writer.wait_merging_threads()?;
     // What the run kept per file is not needed for the merge.

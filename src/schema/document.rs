@@ -11,10 +11,25 @@ use super::{
 };
 use crate::article::Article;
 
-/// Bytes of the rest of a long body per value of [`Fields::body_rest`]: a fast field value is
-/// cut at 64 KiB, so the rest is kept in pieces, each led by its number (four bytes, big-endian)
-/// so that the pieces sort in their order whatever order the column gives them in.
+/// Bytes of the rest of a long lede or body per value of [`Fields::body_rest`]: a fast field
+/// value is cut at 64 KiB, so the rest is kept in pieces, each led by its number (four bytes,
+/// big-endian) so that the pieces sort in their order whatever order the column gives them in.
 const BODY_PIECE_BYTES: usize = 60 << 10;
+/// The number of the first piece of a body's rest; the pieces of a lede's rest count from 0.
+pub(super) const BODY_PIECES_FROM: u32 = 1 << 31;
+
+/// What is kept in the docstore of a lede or body: its first [`STORED_BODY_BYTES`].
+fn stored(text: &str) -> &str {
+    &text[..crate::common::char_floor(text, STORED_BODY_BYTES)]
+}
+
+/// The rest of `text` beyond what the docstore keeps, in pieces numbered from `first`.
+fn rest_pieces(text: &str, first: u32) -> impl Iterator<Item = Vec<u8>> + '_ {
+    text.as_bytes()[stored(text).len()..]
+        .chunks(BODY_PIECE_BYTES)
+        .zip(first..)
+        .map(|(piece, n)| [&n.to_be_bytes()[..], piece].concat())
+}
 
 impl Fields {
     /// The document tantivy indexes for an article from the file `stamp`: it reads each field
@@ -25,11 +40,8 @@ impl Fields {
         stamp: FileStamp,
         story: StoryStamp,
     ) -> ArticleDocument {
-        let stored = crate::common::char_floor(&article.body, STORED_BODY_BYTES);
-        let body_pieces = article.body.as_bytes()[stored..]
-            .chunks(BODY_PIECE_BYTES)
-            .enumerate()
-            .map(|(n, piece)| [&(n as u32).to_be_bytes()[..], piece].concat())
+        let body_pieces = rest_pieces(&article.lede, 0)
+            .chain(rest_pieces(&article.body, BODY_PIECES_FROM))
             .collect();
         ArticleDocument {
             body_pieces,
@@ -59,7 +71,7 @@ pub struct ArticleDocument {
     id_key: u64,
     source_key: Option<String>,
     published: Option<(DateTime, String)>,
-    /// The rest of a long body, in numbered pieces (see [`BODY_PIECE_BYTES`]).
+    /// The rest of a long lede and body, in numbered pieces (see [`BODY_PIECE_BYTES`]).
     body_pieces: Vec<Vec<u8>>,
 }
 
@@ -110,10 +122,9 @@ impl ArticleDocument {
             (f.size, U64(stamp.size)),
             (f.lang, Str(&article.lang)),
             (f.title, Str(&article.title)),
-            (f.lede, Str(&article.lede)),
+            (f.lede, Str(stored(&article.lede))),
+            (f.body, Str(stored(&article.body))),
         ];
-        let stored = crate::common::char_floor(&article.body, STORED_BODY_BYTES);
-        out.push((f.body, Str(&article.body[..stored])));
         out.extend(
             self.body_pieces
                 .iter()

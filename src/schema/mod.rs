@@ -63,9 +63,10 @@ pub struct LangFields {
 /// scores like BM25F (term frequencies weighted per part, then saturated once), which ranks
 /// multi-word queries better than a sum of per-field BM25 scores.
 pub const TITLE_REPEAT: usize = 4;
-/// Bytes of an article's body kept in the docstore, which every hit of a search reads (and
-/// decompresses whole: tantivy compresses stored documents in blocks). A longer body keeps its
-/// rest in a fast field ([`Fields::body_rest`]) that only `show`, `similar` and `export` read,
+/// Bytes of an article's lede, and of its body, kept in the docstore, which every hit of a
+/// search reads (and decompresses whole: tantivy compresses stored documents in blocks). A
+/// longer one keeps its rest in a fast field ([`Fields::body_rest`]) that only `show`,
+/// `similar` and `export` read,
 /// so a hit on an article of megabytes costs about what one on a long ordinary article does.
 /// Well above what the snippet code scans of a hit (`search::snippet::SCAN_BYTES`), and above
 /// the whole of nearly every news article.
@@ -90,12 +91,12 @@ pub struct Fields {
     pub file: Field,
     /// Stored title.
     pub title: Field,
-    /// Stored lede.
+    /// Stored lede: all of it, or its first [`STORED_BODY_BYTES`].
     pub lede: Field,
     /// Stored body: all of it, or its first [`STORED_BODY_BYTES`].
     pub body: Field,
-    /// The rest of a body longer than [`STORED_BODY_BYTES`], in numbered pieces (a bytes fast
-    /// field, not stored).
+    /// The rest of a lede or body longer than [`STORED_BODY_BYTES`], in numbered pieces (a
+    /// bytes fast field, not stored).
     pub body_rest: Field,
     /// Stored sub-headings.
     pub headings: Field,
@@ -402,7 +403,8 @@ impl Fields {
             .into_tantivy_document()
     }
 
-    /// The whole article stored at `addr`, the rest of a long body read from its fast field.
+    /// The whole article stored at `addr`, the rest of a long lede or body read from its fast
+    /// field (pieces numbered from `document::BODY_PIECES_FROM` on are the body's).
     pub fn stored_article(&self, searcher: &Searcher, addr: DocAddress) -> Result<Article> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let mut article = self.to_article(&doc);
@@ -418,12 +420,20 @@ impl Fields {
                 pieces.push(piece);
             }
             pieces.sort();
-            let bytes: Vec<u8> = pieces
-                .iter()
-                .flat_map(|p| p.get(4..).unwrap_or(&[]))
-                .copied()
-                .collect();
-            article.body.push_str(&String::from_utf8_lossy(&bytes));
+            let number = |p: &Vec<u8>| {
+                p.get(..4)
+                    .map_or(0, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]))
+            };
+            let of_body = |p: &Vec<u8>| number(p) >= document::BODY_PIECES_FROM;
+            for (text, body) in [(&mut article.lede, false), (&mut article.body, true)] {
+                let bytes: Vec<u8> = pieces
+                    .iter()
+                    .filter(|p| of_body(p) == body)
+                    .flat_map(|p| p.get(4..).unwrap_or(&[]))
+                    .copied()
+                    .collect();
+                text.push_str(&String::from_utf8_lossy(&bytes));
+            }
         }
         Ok(article)
     }

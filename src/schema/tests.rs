@@ -67,6 +67,7 @@ fn a_long_body_keeps_its_rest_out_of_the_docstore_and_comes_back_whole() {
     // A body of 3 MiB with a character of two bytes across the cut.
     let long = Article {
         id: "00000000000000aa".into(),
+        lede: "lede words ".repeat(30_000),
         body: format!(
             "{}é{}",
             "a".repeat(STORED_BODY_BYTES - 1),
@@ -92,8 +93,10 @@ fn a_long_body_keeps_its_rest_out_of_the_docstore_and_comes_back_whole() {
     let stored: TantivyDocument = searcher.doc(addr(0)).unwrap();
     let hit = fields.to_article(&stored);
     assert_eq!(hit.body.len(), STORED_BODY_BYTES - 1, "cut before the é");
+    assert_eq!(hit.lede.len(), STORED_BODY_BYTES);
     let whole = fields.stored_article(&searcher, addr(0)).unwrap();
     assert_eq!(whole.body.len(), long.body.len());
+    assert_eq!(whole.lede.len(), long.lede.len());
     assert!(whole == long, "the article comes back as it was");
     assert_eq!(fields.stored_article(&searcher, addr(1)).unwrap(), sample());
 }
