@@ -240,8 +240,7 @@ pub fn run_index(
     drop((index, _trimmer));
     // An interrupted rebuild leaves the old index as it was; the next one starts over.
     if let (Some(beside), false) = (&beside, interrupted) {
-        progress.phase(Phase::Swap);
-        rebuild::swap_in(&beside.dir, &options.index_dir)?;
+        rebuild::swap_in(&beside.dir, &options.index_dir, progress)?;
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)

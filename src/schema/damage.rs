@@ -46,10 +46,11 @@ const COMPONENTS: [SegmentComponent; 6] = [
 /// of field norms and 50 of fast fields per article).
 const ALWAYS_VERIFIED: [SegmentComponent; 2] =
     [SegmentComponent::FieldNorms, SegmentComponent::FastFields];
-/// Bytes of [`ALWAYS_VERIFIED`] files an open verifies at most: their checksums are read at
-/// some GB/s, so about 3 ms per open at this bound, which an index of some 250,000 articles
-/// reaches. Beyond it those files are verified as the others are (once, then by `warta check`).
-const ALWAYS_VERIFIED_BYTES: u64 = 16 << 20;
+/// Bytes of [`ALWAYS_VERIFIED`] files an open verifies at most: verifying costs about 0.37 ms
+/// of CPU per MiB (`warta check` of a 10,000-article index, benches/RESULTS.md), so at most
+/// about 3 ms per open, which an index of some 125,000 articles reaches (0.25 ms at 10,000).
+/// Beyond it those files are verified as the others are (once, then by `warta check`).
+const ALWAYS_VERIFIED_BYTES: u64 = 8 << 20;
 
 /// What a look at the files of a commit found.
 struct Look {
