@@ -12,7 +12,7 @@ use tantivy::Term;
 use super::commit::{Committer, Failure};
 use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
-use super::{Cancel, Progress, Writer};
+use super::{Cancel, Phase, Progress, Writer};
 use crate::error::Result;
 use crate::ingest::{self, FieldMap, IngestError, Ingested};
 use crate::report::{IndexReport, ProblemKind};
@@ -119,7 +119,11 @@ impl Applier<'_> {
             self.progress.problem(problem);
         }
         self.progress.advance(job.candidate.size);
-        self.committer.commit_if_due(self.writer)
+        if self.committer.due() {
+            self.progress.phase(Phase::Commit);
+            self.committer.commit(self.writer)?;
+        }
+        Ok(())
     }
 
     /// Remembers what failed in one file read (the problems from `first` on), so that later

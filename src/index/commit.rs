@@ -107,12 +107,9 @@ impl Committer {
         self.payload.failures.push(failure);
     }
 
-    /// Commits if the last commit is at least `every` old.
-    pub fn commit_if_due(&mut self, writer: &mut Writer) -> Result<()> {
-        if self.last.elapsed() >= self.every {
-            self.commit(writer)?;
-        }
-        Ok(())
+    /// Whether the last commit is at least `every` old.
+    pub fn due(&self) -> bool {
+        self.last.elapsed() >= self.every
     }
 
     /// Commits everything added and deleted so far.
@@ -150,8 +147,8 @@ mod tests {
         assert_eq!(Payload::read(&index).unwrap(), Payload::default());
         let mut writer: Writer = index.writer_with_num_threads(1, 15 << 20).unwrap();
         let mut committer = Committer::new(&payload(), Duration::from_secs(3600)).unwrap();
-        committer.commit_if_due(&mut writer).unwrap();
-        assert_eq!(index.load_metas().unwrap().payload, None, "not due yet");
+        assert!(!committer.due(), "not due yet");
+        assert_eq!(index.load_metas().unwrap().payload, None);
         committer.commit(&mut writer).unwrap();
         let read = Payload::read(&index).unwrap();
         assert_eq!(read, payload());
