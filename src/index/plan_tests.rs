@@ -41,6 +41,7 @@ fn held(files: &[(&str, i64, u64, u64)]) -> HashMap<String, Held> {
                     size,
                     hash,
                     articles,
+                    by_url: 0,
                 },
             )
         })

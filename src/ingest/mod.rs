@@ -371,7 +371,14 @@ fn parse_within(
             Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
             None => (path.to_string(), key.to_string()),
         };
-        article.id = article_id(&record_key);
+        // An article known by its URL is named by it (the copies in other files are one
+        // article); any other by its file and record.
+        let url_key = article
+            .keyed_by_url
+            .then(|| crate::common::url::identity(article.url.as_deref(), article.guid.as_deref()))
+            .flatten();
+        article.keyed_by_url = url_key.is_some();
+        article.id = article_id(url_key.as_deref().unwrap_or(&record_key));
         article.path = record_path;
         if article.lang.is_empty() {
             article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();

@@ -22,7 +22,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The number of articles from which an index is searched on several threads, one segment
 /// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
@@ -78,6 +78,9 @@ pub struct Fields {
     pub path: Field,
     /// Canonical path of the file the article came from: the unit of incremental updates.
     pub file: Field,
+    /// For an article known by its URL, each file holding a copy, with its stamp (fast,
+    /// multi-valued; see `index::copies`).
+    pub copy: Field,
     /// Stored title.
     pub title: Field,
     /// Stored lede.
@@ -180,6 +183,7 @@ pub fn build_schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         file: b.add_text_field("file", fast_string()),
+        copy: b.add_text_field("copy", fast_string()),
         title: b.add_text_field("title", STORED),
         lede: b.add_text_field("lede", STORED),
         body: b.add_text_field("body", STORED),
@@ -407,6 +411,7 @@ impl Fields {
             article,
             stamp,
             story,
+            copies: Vec::new(),
         }
     }
 
@@ -446,6 +451,8 @@ pub struct ArticleDocument {
     article: Article,
     stamp: FileStamp,
     story: StoryStamp,
+    /// The `copy` terms of an article known by its URL.
+    copies: Vec<String>,
     id_key: u64,
     source_key: Option<String>,
     published: Option<(DateTime, String)>,
@@ -479,6 +486,11 @@ impl<'a> tantivy::schema::Value<'a> for FieldValue<'a> {
 }
 
 impl ArticleDocument {
+    /// The document with the `copy` terms of an article known by its URL.
+    pub fn with_copies(self, copies: Vec<String>) -> ArticleDocument {
+        ArticleDocument { copies, ..self }
+    }
+
     fn values(&self) -> Vec<(Field, FieldValue<'_>)> {
         use FieldValue::{Str, I64, U64};
         let (f, article, stamp, story) = (&self.fields, &self.article, &self.stamp, &self.story);
@@ -511,6 +523,7 @@ impl ArticleDocument {
             }
         }
         out.extend(article.headings.iter().map(|h| (f.headings, Str(h))));
+        out.extend(self.copies.iter().map(|c| (f.copy, Str(c))));
         if let Some(url) = &article.url {
             out.push((f.url, Str(url)));
         }
