@@ -32,5 +32,6 @@ mod snippets;
 mod sources;
 mod trend;
 mod typos;
+mod urls;
 mod util;
 mod watch;
