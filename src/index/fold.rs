@@ -45,7 +45,7 @@ pub(super) struct Folder {
 
 /// What pulling one article from its file found.
 enum Pull {
-    Found(Read),
+    Found(Box<Read>),
     /// The file no longer holds it (or no longer holds articles).
     Missing,
     /// The file could not be read: it keeps its copies.
@@ -57,7 +57,7 @@ impl Folder {
     pub fn new(copies: Copies, plan: &Plan, limits: &Limits) -> Folder {
         Folder {
             copies,
-            limits: limits.clone(),
+            limits: *limits,
             pending: plan.work.iter().map(|j| j.candidate.key.clone()).collect(),
             pulled: Vec::new(),
         }
@@ -94,10 +94,10 @@ impl Folder {
         match &self.pulled[at].1 {
             None => Pull::Unreadable,
             Some(articles) => match articles.get(&id) {
-                Some(article) => Pull::Found((
+                Some(article) => Pull::Found(Box::new((
                     article.clone(),
                     (story::simhash(article), story::title_hash(article)),
-                )),
+                ))),
                 None => Pull::Missing,
             },
         }
@@ -183,7 +183,7 @@ impl Applier<'_> {
                 chosen = in_hand.remove(&id).map(|read| (key, read));
             } else if !self.urls.pending.contains(&key) {
                 match self.urls.pull(&key, id) {
-                    Pull::Found(read) => chosen = Some((key, read)),
+                    Pull::Found(read) => chosen = Some((key, *read)),
                     Pull::Missing => self.urls.copies.drop_copy(id, &key),
                     Pull::Unreadable => {}
                 }

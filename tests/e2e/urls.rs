@@ -197,7 +197,10 @@ fn snapshots_of_a_feed_make_one_article_per_item_and_the_newest_version_wins() {
     );
     assert_eq!(count.code(0).stdout.trim(), "1");
     let b_id = warta::ingest::article_id(B);
-    assert_eq!(ids_found(&s, "kept", "quellion"), [b_id.clone()]);
+    assert_eq!(
+        ids_found(&s, "kept", "quellion"),
+        std::slice::from_ref(&b_id)
+    );
     let shown = run_on(&s, "kept", &["show", &b_id, "--json"]).code(0);
     let shown: Value = shown.json();
     assert_eq!(shown["title"], "Bravo landing");
