@@ -123,7 +123,12 @@ impl Applier<'_> {
             self.progress.problem(problem);
         }
         self.progress.advance(job.candidate.size);
-        self.committer.commit_if_due(self.writer)
+        if self.committer.due() {
+            // The documents waiting go into the commit with the files they came from.
+            self.flush()?;
+            self.committer.commit(self.writer)?;
+        }
+        Ok(())
     }
 
     /// Remembers what failed in one file read (the problems from `first` on), so that later
@@ -268,6 +273,7 @@ impl Applier<'_> {
         if !interrupted {
             self.remove_vanished(&plan.vanished)?;
         }
+        self.flush()?;
         let urls = self.urls.copies.counts();
         self.report.added += urls.added;
         self.report.updated += urls.updated;

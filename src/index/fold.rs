@@ -1,7 +1,9 @@
 //! One article per URL: when a file holding copies of articles known by their URL is read,
 //! changed or gone, each article whose copies changed is resolved again at once, before the
-//! next file is applied: its document is written from the winning copy (`copies`) with every
-//! holder in its `copy` terms, or deleted when no file holds it any more.
+//! next file is applied: its document is made from the winning copy (`copies`) with every
+//! holder in its `copy` terms, or deleted when no file holds it any more. Documents made wait
+//! for the next commit (or until [`DEFERRED`] wait), so that an article that fifty snapshots
+//! read in one run hold is written once, not fifty times; each commit writes them all first.
 //!
 //! The winner's text is the copy in hand (the file just read), else read again from its file
 //! ("pulled"). A file the run has still to read is passed over as a source: what the index
@@ -11,7 +13,7 @@
 //! whatever stopped this one (`plan::load_held` marks a file whose documents disagree stale).
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::Term;
@@ -23,13 +25,17 @@ use super::story;
 use crate::article::Article;
 use crate::error::Result;
 use crate::ingest::{self, FieldMap, IngestError, Limits};
-use crate::schema::{self, FileStamp, StoryStamp};
+use crate::schema::{self, ArticleDocument, FileStamp, StoryStamp};
 
 /// An article read, with its SimHash and headline hash.
 pub(super) type Read = (Article, (u64, u64));
 
 /// Files whose articles known by their URL are kept after being pulled, for the next pulls.
 const PULLED_FILES: usize = 4;
+
+/// Documents that may wait for the next commit: beyond, they are written at once (their text
+/// is held until then).
+const DEFERRED: usize = 2_000;
 
 /// The copies of the articles known by their URL, and what a run needs to resolve them.
 pub(super) struct Folder {
@@ -41,6 +47,8 @@ pub(super) struct Folder {
     pending: HashSet<String>,
     /// The articles of the files pulled last (`None`: the file could not be read).
     pulled: Vec<(String, Option<HashMap<u64, Article>>)>,
+    /// Documents made since the last commit and not written yet, by id.
+    deferred: BTreeMap<u64, ArticleDocument>,
 }
 
 /// What pulling one article from its file found.
@@ -60,6 +68,7 @@ impl Folder {
             limits: *limits,
             pending: plan.work.iter().map(|j| j.candidate.key.clone()).collect(),
             pulled: Vec::new(),
+            deferred: BTreeMap::new(),
         }
     }
 
@@ -70,6 +79,7 @@ impl Folder {
             limits: Limits::default(),
             pending: HashSet::new(),
             pulled: Vec::new(),
+            deferred: BTreeMap::new(),
         }
     }
 
@@ -192,7 +202,9 @@ impl Applier<'_> {
                 break;
             }
         }
-        if self.urls.copies.has_document(id) {
+        // A document waiting is replaced; one written is deleted.
+        let waiting = self.urls.deferred.remove(&id).is_some();
+        if !waiting && self.urls.copies.has_document(id) {
             let term = Term::from_field_text(self.fields.id, &format!("{id:016x}"));
             self.writer.delete_term(term);
         }
@@ -220,8 +232,19 @@ impl Applier<'_> {
             .fields
             .article_document(article, stamp, story)
             .with_copies(terms);
-        self.writer.add_document(document)?;
+        self.urls.deferred.insert(id, document);
         self.urls.copies.set_winner(id, Some(&key));
+        if self.urls.deferred.len() >= DEFERRED {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the documents waiting: before every commit.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        for (_, document) in std::mem::take(&mut self.urls.deferred) {
+            self.writer.add_document(document)?;
+        }
         Ok(())
     }
 }

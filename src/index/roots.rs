@@ -92,7 +92,7 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
     let mut writer = open_writer(&index, 1, 16)?;
     let mut committer = Committer::new(&payload, std::time::Duration::ZERO)?;
     // An article known by its URL stays while a file under a root still tracked holds a copy.
-    Applier {
+    let mut applier = Applier {
         writer: &mut writer,
         fields: &fields,
         stories: &mut stories,
@@ -100,8 +100,9 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
         progress: &NoProgress,
         committer: &mut committer,
         urls: Folder::removing(copies),
-    }
-    .remove_vanished(&forgotten)?;
+    };
+    applier.remove_vanished(&forgotten)?;
+    applier.flush()?;
     committer.commit(&mut writer)?;
     writer.wait_merging_threads()?;
     Ok(chosen)

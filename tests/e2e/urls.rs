@@ -205,6 +205,13 @@ fn snapshots_of_a_feed_make_one_article_per_item_and_the_newest_version_wins() {
     let shown: Value = shown.json();
     assert_eq!(shown["title"], "Bravo landing");
 
+    // The summary line says so too.
+    let line = run_on(&s, "other", &["index", "feeds"]).code(0).stdout;
+    assert!(
+        line.starts_with("3 files: 5 added, 0 updated, 0 unchanged, 0 removed, 5 folded; "),
+        "{line}"
+    );
+
     // Read again unchanged: nothing to do.
     let again = index(&s, "kept", &[]);
     assert_eq!(
