@@ -95,6 +95,13 @@ impl Copies {
         self.winners.contains_key(&id)
     }
 
+    /// The file of the document of `id`, when it has one.
+    pub fn winner(&self, id: u64) -> Option<&str> {
+        self.winners
+            .get(&id)
+            .map(|&f| self.holders[f as usize].key.as_str())
+    }
+
     /// Whether `key` holds copies.
     pub fn holds(&self, key: &str) -> bool {
         self.by_key

@@ -187,6 +187,18 @@ impl Applier<'_> {
         let ranked: Vec<String> = (self.urls.copies.ranked(id).iter())
             .map(|h| h.key.clone())
             .collect();
+        // The same copy still wins, only the holders changed: a document waiting takes the new
+        // holders as it is (its winner was read in this run, so it is the file's content).
+        let same = ranked.first().is_some_and(|best| {
+            *best != from && self.urls.copies.winner(id) == Some(best.as_str())
+        });
+        if same {
+            if let Some(document) = self.urls.deferred.remove(&id) {
+                let terms = self.urls.copies.terms(id);
+                self.urls.deferred.insert(id, document.with_copies(terms));
+                return Ok(());
+            }
+        }
         let mut chosen = None;
         for key in ranked {
             if key == from {
