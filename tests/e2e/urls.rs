@@ -517,7 +517,7 @@ fn a_run_killed_between_commits_loses_no_item_a_snapshot_still_holds() {
     }
     let left = names(&s.path().join("feeds"));
     let mut kills = 0;
-    for delay_ms in [50, 150, 300, 600, 1000] {
+    for delay_ms in [100, 500, 1500, 3000, 6000] {
         let mut child = s
             .cmd(&[
                 "--index",
