@@ -64,6 +64,15 @@ pub fn identity(url: Option<&str>, guid: Option<&str>) -> Option<String> {
     }
 }
 
+/// The identity of an article known by its URL ([`identity`]); `None` for any other, or one
+/// with neither URL nor guid (then known by its file after all).
+pub fn key_of(article: &crate::article::Article) -> Option<String> {
+    if !article.keyed_by_url {
+        return None;
+    }
+    identity(article.url.as_deref(), article.guid.as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
