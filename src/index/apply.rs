@@ -10,6 +10,8 @@ use std::sync::mpsc;
 use tantivy::Term;
 
 use super::commit::{Committer, Failure};
+use super::copies::Holder;
+use super::fold::{Folder, Read};
 use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
 use super::{Cancel, Phase, Progress, Writer};
@@ -64,6 +66,8 @@ pub(super) struct Applier<'a> {
     pub progress: &'a dyn Progress,
     /// Commits when a commit is due.
     pub committer: &'a mut Committer,
+    /// The copies of the articles known by their URL.
+    pub urls: Folder,
 }
 
 impl Applier<'_> {
@@ -121,6 +125,8 @@ impl Applier<'_> {
         self.progress.advance(job.candidate.size);
         if self.committer.due() {
             self.progress.phase(Phase::Commit);
+            // The documents waiting go into the commit with the files they came from.
+            self.flush()?;
             self.committer.commit(self.writer)?;
         }
         Ok(())
@@ -169,6 +175,7 @@ impl Applier<'_> {
         let Job {
             candidate, before, ..
         } = job;
+        self.urls.applied(&candidate.key);
         let file_term = Term::from_field_text(self.fields.file, &candidate.key);
         let ingested = match result {
             Ok(ingested) => ingested,
@@ -191,11 +198,11 @@ impl Applier<'_> {
                 // What the file held before is gone from it: its articles leave the index.
                 if let Some(before) = before {
                     self.writer.delete_term(file_term);
-                    self.report.removed += before.articles;
+                    self.report.removed += before.own();
                 }
                 self.report
                     .problem(candidate.display(), err.kind(), err.to_string());
-                return Ok(());
+                return self.fold_out(&candidate.key);
             }
         };
         for note in &ingested.notes {
@@ -205,7 +212,10 @@ impl Applier<'_> {
             };
             self.report.problem(path, note.kind, note.reason.clone());
         }
-        let count = ingested.articles.len() as u64;
+        let (by_url, own): (Vec<Read>, Vec<Read>) = (ingested.articles.into_iter())
+            .zip(simhashes)
+            .partition(|(article, _)| article.keyed_by_url);
+        let count = own.len() as u64;
         match before {
             Some(b) if b.hash == hash => self.report.unchanged += count,
             Some(_) => self.report.updated += count,
@@ -220,7 +230,7 @@ impl Applier<'_> {
             size: candidate.size,
             hash,
         };
-        for (article, (simhash, title_hash)) in ingested.articles.into_iter().zip(simhashes) {
+        for (article, (simhash, title_hash)) in own {
             let story = self
                 .stories
                 .assign(simhash, title_hash, story::own_story(&article.id));
@@ -234,16 +244,44 @@ impl Applier<'_> {
                 .article_document(article, stamp.clone(), stamp_story);
             self.writer.add_document(document)?;
         }
+        let holder = Holder {
+            key: candidate.key.clone(),
+            mtime: candidate.mtime,
+            size: candidate.size,
+            hash,
+        };
+        if !by_url.is_empty() || self.urls.copies.holds(&candidate.key) {
+            self.fold_in(holder, by_url)?;
+        }
         Ok(())
     }
 
-    /// Deletes the articles of files that vanished from under the walked roots.
-    pub fn remove_vanished(&mut self, vanished: &[Vanished]) {
+    /// Deletes the articles of files that vanished from under the walked roots (an article
+    /// known by its URL stays while another file holds a copy).
+    pub fn remove_vanished(&mut self, vanished: &[Vanished]) -> Result<()> {
         for file in vanished {
             self.writer
                 .delete_term(Term::from_field_text(self.fields.file, &file.key));
             self.report.removed += file.articles;
+            self.fold_out(&file.key)?;
         }
+        Ok(())
+    }
+
+    /// Ends a run: removes the files that vanished unless it was `interrupted`, and counts what
+    /// it did to the articles known by their URL.
+    pub fn finish(&mut self, plan: &Plan, interrupted: bool) -> Result<()> {
+        if !interrupted {
+            self.remove_vanished(&plan.vanished)?;
+        }
+        self.flush()?;
+        let urls = self.urls.copies.counts();
+        self.report.added += urls.added;
+        self.report.updated += urls.updated;
+        self.report.unchanged += urls.unchanged;
+        self.report.removed += urls.removed;
+        self.report.folded += urls.folded;
+        Ok(())
     }
 }
 

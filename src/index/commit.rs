@@ -81,7 +81,8 @@ impl Payload {
 }
 
 /// Commits a run's work with its payload: whenever `every` has passed since the last commit
-/// (so that a crash loses at most that much work), and once at the end.
+/// (so that a crash loses at most that much work; the caller asks [`Committer::due`]), and
+/// once at the end.
 pub(super) struct Committer {
     /// The payload, serialized at each commit (the failures met grow it during the run).
     payload: Payload,

@@ -22,6 +22,8 @@ use crate::walk;
 
 mod apply;
 mod commit;
+mod copies;
+mod fold;
 mod merge;
 mod plan;
 mod rebuild;
@@ -32,6 +34,8 @@ pub mod watch;
 
 use apply::Applier;
 use commit::{Committer, Payload};
+use copies::Copies;
+use fold::Folder;
 use plan::Plan;
 pub use roots::{forget, roots, Root};
 use story::Stories;
@@ -202,12 +206,13 @@ pub fn run_index(
         schema::apply_umask(dir)?;
         return Ok(report);
     }
-    let mut stories = Stories::default();
+    let (mut stories, mut copies) = (Stories::default(), Copies::default());
     let held = if options.rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
+        let searcher = index.reader()?.searcher();
+        plan::load_held(&searcher, &fields, &mut stories, &mut copies)?
     };
     let plan = Plan::new(options, &old, walked, held, &gone);
     report.unchanged += plan.unchanged;
@@ -224,13 +229,12 @@ pub fn run_index(
         report: &mut report,
         progress,
         committer: &mut committer,
+        urls: Folder::new(copies, &plan, &options.limits),
     };
-    applier.remove_vanished(&plan.gone_files);
+    applier.remove_vanished(&plan.gone_files)?;
     applier.apply_all(&plan, &options.limits, threads, cancel)?;
     let interrupted = cancel.requested();
-    if !interrupted {
-        applier.remove_vanished(&plan.vanished);
-    }
+    applier.finish(&plan, interrupted)?;
     report.interrupted = interrupted;
     progress.finish();
     committer.commit(&mut writer)?;

@@ -1,5 +1,7 @@
 //! Feeds: RSS 0.9x, 1.0 (RDF) and 2.0, Atom and JSON Feed, read with feed-rs. Each item is an
-//! article (`file#N`, N counting items from 1); the channel names the source.
+//! article (`file#N`, N counting items from 1) known by its URL, else its guid, so that the
+//! copies of an item in several snapshots of a feed are one article; the channel names the
+//! source.
 //!
 //! The XML's declared encoding is honoured by the parser (ISO-8859-1, windows-1252, GB2312…).
 //! HTML content goes through the HTML reader, so markup, scripts, boilerplate and entities are
@@ -89,6 +91,9 @@ pub(super) fn parse_feed(
             let published = date::parse_date(text)?;
             DateTime::from_timestamp(published.timestamp(), 0)
         })
+        // An item without a link or guid gets no id (feed-rs would make a random one): it is
+        // then known by its file and number, not by a guid that changes on every read.
+        .id_generator(|_, _, _| String::new())
         .build();
     let slices = ItemSlices::of(bytes);
     let mut channel = None;
@@ -288,6 +293,14 @@ fn item_article(entry: &Entry, channel: &Channel, limits: &Limits) -> (Article, 
         .published
         .or(entry.updated)
         .map(|dt| Published::DateTime(dt.fixed_offset()));
+    article.updated = entry
+        .updated
+        .map(|dt| Published::DateTime(dt.fixed_offset()));
+    // Known by its URL, else by its guid: the copies of an item in many saved snapshots of
+    // the feed are one article.
+    let guid = entry.id.trim();
+    article.guid = (!guid.is_empty()).then(|| guid.to_string());
+    article.keyed_by_url = article.url.is_some() || article.guid.is_some();
     let authors: Vec<String> = entry
         .authors
         .iter()

@@ -338,7 +338,7 @@ fn parse_within(
         }
         let text_bytes = article.title.len() + article.lede.len() + article.body.len();
         if text_bytes > limits.article_bytes {
-            cut_text(&mut article, limits.article_bytes);
+            limits::cut_text(&mut article, limits.article_bytes);
             note(
                 &mut notes,
                 format!(
@@ -371,7 +371,11 @@ fn parse_within(
             Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
             None => (path.to_string(), key.to_string()),
         };
-        article.id = article_id(&record_key);
+        // An article known by its URL is named by it (the copies in other files are one
+        // article); any other by its file and record.
+        let url_key = crate::common::url::key_of(&article);
+        article.keyed_by_url = url_key.is_some();
+        article.id = article_id(url_key.as_deref().unwrap_or(&record_key));
         article.path = record_path;
         if article.lang.is_empty() {
             article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();
@@ -434,19 +438,6 @@ fn read_text(
         Format::Feed | Format::Xml => feed::parse_feed(bytes, limits, records)?,
     }
     Ok(())
-}
-
-/// Cuts an article's text to `max` bytes in all: the body gives way first, then the lede, then
-/// the title, each at a character boundary.
-fn cut_text(article: &mut Article, max: usize) {
-    let mut room = max;
-    for text in [&mut article.title, &mut article.lede, &mut article.body] {
-        limits::cut_at_char(text, room);
-        room -= text.len();
-    }
-    article
-        .headings
-        .retain(|h| article.body.contains(h.as_str()));
 }
 
 pub use crate::common::article_id;

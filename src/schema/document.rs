@@ -55,6 +55,7 @@ impl Fields {
             article,
             stamp,
             story,
+            copies: Vec::new(),
         }
     }
 }
@@ -68,6 +69,8 @@ pub struct ArticleDocument {
     article: Article,
     stamp: FileStamp,
     story: StoryStamp,
+    /// The `copy` terms of an article known by its URL.
+    copies: Vec<String>,
     id_key: u64,
     source_key: Option<String>,
     published: Option<(DateTime, String)>,
@@ -106,6 +109,11 @@ impl<'a> tantivy::schema::Value<'a> for FieldValue<'a> {
 }
 
 impl ArticleDocument {
+    /// The document with the `copy` terms of an article known by its URL.
+    pub fn with_copies(self, copies: Vec<String>) -> ArticleDocument {
+        ArticleDocument { copies, ..self }
+    }
+
     fn values(&self) -> Vec<(Field, FieldValue<'_>)> {
         use FieldValue::{Str, I64, U64};
         let (f, article, stamp, story) = (&self.fields, &self.article, &self.stamp, &self.story);
@@ -143,6 +151,7 @@ impl ArticleDocument {
             }
         }
         out.extend(article.headings.iter().map(|h| (f.headings, Str(h))));
+        out.extend(self.copies.iter().map(|c| (f.copy, Str(c))));
         if let Some(url) = &article.url {
             out.push((f.url, Str(url)));
         }

@@ -24,7 +24,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The number of articles from which an index is searched on several threads, one segment
 /// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
@@ -89,6 +89,9 @@ pub struct Fields {
     pub path: Field,
     /// Canonical path of the file the article came from: the unit of incremental updates.
     pub file: Field,
+    /// For an article known by its URL, each file holding a copy, with its stamp (fast,
+    /// multi-valued; see `index::copies`).
+    pub copy: Field,
     /// Stored title.
     pub title: Field,
     /// Stored lede: all of it, or its first [`STORED_BODY_BYTES`].
@@ -194,6 +197,7 @@ pub fn build_schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         file: b.add_text_field("file", fast_string()),
+        copy: b.add_text_field("copy", fast_string()),
         title: b.add_text_field("title", STORED),
         lede: b.add_text_field("lede", STORED),
         body: b.add_text_field("body", STORED),

@@ -33,6 +33,7 @@ mod snippets;
 mod sources;
 mod trend;
 mod typos;
+mod urls;
 mod util;
 mod watch;
 mod webdriver;
