@@ -6,6 +6,7 @@ pub mod bm25;
 pub mod dates;
 pub mod expand;
 pub mod lang;
+mod names;
 pub mod parse;
 mod words;
 
@@ -294,6 +295,8 @@ struct Builder<'a> {
     /// The analyzer of the language the query is clearly written in, if it is: the other
     /// languages' articles' scores are weighted by [`lang::OTHER_LANG_WEIGHT`].
     query_lang: Option<&'static str>,
+    /// The index searched, if any: where names' split and joined forms are looked up.
+    searcher: Option<&'a Searcher>,
 }
 
 impl<'a> Builder<'a> {
@@ -309,6 +312,7 @@ impl<'a> Builder<'a> {
             failed: None,
             searched: 0,
             query_lang: None,
+            searcher,
         }
     }
 }
@@ -376,6 +380,17 @@ impl Builder<'_> {
                     };
                     if let Some(q) = self.node(inner, inner_negated) {
                         clauses.push((occur, q));
+                    }
+                }
+                // Two words side by side may be one name the articles write joined (what
+                // analysis drops between them, as the `-` of `GO - JEK`, does not part them).
+                if !negated {
+                    let words: Vec<&Node> =
+                        children.iter().filter(|c| !self.is_empty_word(c)).collect();
+                    for pair in words.windows(2) {
+                        if let Some(q) = self.joined_words(pair[0], pair[1]) {
+                            clauses.push((Occur::Should, q));
+                        }
                     }
                 }
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) && !clauses.is_empty() {

@@ -7,7 +7,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::expand::Expansion;
-use super::{bm25, Builder, FieldSel};
+use super::{bm25, Builder, FieldSel, Node};
 use super::{ALTERNATIVE_WEIGHT, EXACT_WEIGHT, SPLIT_PHRASE_WEIGHT};
 use super::{TWO_TYPOS_MIN_CHARS, TYPO_MIN_CHARS, TYPO_WEIGHT};
 use crate::article::{ENGLISH, INDONESIAN};
@@ -53,6 +53,9 @@ impl Builder<'_> {
                 (slop, phrase, negated, title_only),
                 &mut clauses,
             );
+            if !phrase && !title_only {
+                self.name_forms(lang, text, negated, &mut clauses);
+            }
         }
         // The exact copy rewards the unstemmed word; phrases are matched on positions alone.
         if !phrase && !title_only {
@@ -64,8 +67,66 @@ impl Builder<'_> {
         }
     }
 
+    /// The other forms of a name (see [`super::names`]): a word's split forms, a hyphenated
+    /// word's join.
+    fn name_forms(
+        &mut self,
+        lang: &LangFields,
+        text: &str,
+        negated: bool,
+        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) {
+        let parts = self.analyse(analysis::PLAIN, text);
+        let found = if parts.len() == 1 {
+            self.split_forms(lang, text, negated, clauses)
+        } else {
+            self.joined_form(lang, &parts, negated).map(|q| {
+                clauses.extend(q.map(|q| (Occur::Should, q)));
+            })
+        };
+        if let Err(error) = found {
+            self.failed.get_or_insert(error);
+        }
+    }
+
+    /// Whether `node` is a word with nothing to search for (`-` standing alone).
+    pub(super) fn is_empty_word(&mut self, node: &Node) -> bool {
+        matches!(node, Node::Word { text, field: None } if self.analyse(analysis::PLAIN, text).is_empty())
+    }
+
+    /// Two words side by side as one joined word, in every language's fields: `block chain`
+    /// also finds "blockchain".
+    pub(super) fn joined_words(&mut self, a: &Node, b: &Node) -> Option<Box<dyn Query>> {
+        let (
+            Node::Word {
+                text: a,
+                field: None,
+            },
+            Node::Word {
+                text: b,
+                field: None,
+            },
+        ) = (a, b)
+        else {
+            return None;
+        };
+        let mut parts = self.analyse(analysis::PLAIN, a);
+        parts.extend(self.analyse(analysis::PLAIN, b));
+        let mut clauses = Vec::new();
+        for lang in self.langs {
+            match self.joined_form(lang, &parts, false) {
+                Ok(Some(q)) => clauses.push((Occur::Should, q)),
+                Ok(None) => {}
+                Err(error) => {
+                    self.failed.get_or_insert(error);
+                }
+            }
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
     /// The articles a language's fields are written for (see [`bm25::Population`]).
-    fn population(&self, lang: &LangFields) -> bm25::Population {
+    pub(super) fn population(&self, lang: &LangFields) -> bm25::Population {
         let code = |code: &str| Term::from_field_text(self.fields.lang, code);
         match lang.analyzer {
             analysis::EN => bm25::Population::Having(code(ENGLISH)),

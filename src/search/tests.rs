@@ -530,3 +530,66 @@ fn a_query_clearly_in_one_language_ranks_that_language_first() {
     assert_eq!(language("the digital"), Some(EN));
     assert_eq!(language("oil pembayaran"), None, "mixed");
 }
+
+#[test]
+fn names_are_found_joined_split_and_hyphenated() {
+    let mut articles = vec![
+        written(
+            "a.txt",
+            "id",
+            "GO - JEK ekspansi",
+            "GO - JEK membuka layanan di kota baru.",
+        ),
+        written(
+            "b.txt",
+            "id",
+            "Liga sepak bola",
+            "Sponsor liga adalah Gojek dan Traveloka.",
+        ),
+        written(
+            "c.txt",
+            "id",
+            "Pos terapkan blockchain",
+            "Pos memakai blockchain untuk giro.",
+        ),
+        written(
+            "d.txt",
+            "en",
+            "UK firms embrace e-commerce",
+            "Firms sell online.",
+        ),
+    ];
+    for n in 0..6 {
+        let body = format!("Harga beras naik pada hari ke-{n}, pergi ke pasar.");
+        articles.push(written(&format!("f{n}.txt"), "id", "Harga beras", &body));
+    }
+    let engine = engine_of(articles, 5);
+    let found = |query: &str| {
+        let mut options = SearchOptions::new(query);
+        options.collapse = false;
+        let hits = engine.search(&options).unwrap().hits;
+        let mut paths: Vec<String> = hits.iter().map(|h| h.path.clone()).collect();
+        paths.sort();
+        (paths, hits)
+    };
+    let gojek = ["/news/a.txt", "/news/b.txt"];
+    for query in ["gojek", "go-jek", "Go Jek", "GO - JEK"] {
+        assert_eq!(found(query).0, gojek, "{query}");
+    }
+    // The split form is highlighted where it matched.
+    let (_, hits) = found("gojek");
+    let split = hits.iter().find(|h| h.path == "/news/a.txt").unwrap();
+    let text = &split.snippet.text;
+    let marked: Vec<&str> = split
+        .snippet
+        .highlights
+        .iter()
+        .map(|&(s, e)| &text[s..e])
+        .collect();
+    assert!(
+        marked.contains(&"GO") && marked.contains(&"JEK"),
+        "{marked:?}"
+    );
+    assert_eq!(found("block chain").0, ["/news/c.txt"]);
+    assert_eq!(found("ecommerce").0, ["/news/d.txt"]);
+}
