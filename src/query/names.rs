@@ -4,16 +4,23 @@
 //! the index's own terms, not a list of names: a word is also looked for as each of its
 //! two-part splits whose parts the index holds, side by side; two words side by side in a
 //! query, and the parts of a hyphenated word, also as their join, when the index holds it.
+//! A split whose part is a function word (`kebocoran` → "ke bocoran") is not looked for.
 
 use tantivy::query::{BoostQuery, Occur, PhraseQuery, Query};
 use tantivy::{Searcher, Term};
 
 use super::{bm25, Builder};
+use crate::common::lang::{ENGLISH_WORDS, INDONESIAN_WORDS};
 use crate::schema::{analysis, LangFields};
 
 /// Weight of a word's split form ("GO - JEK" for `gojek`) and of words' joined form
 /// ("Gojek" for `go jek`): chosen on the judged sets (`eval/README.md`).
 pub const NAME_FORM_WEIGHT: f32 = 0.5;
+/// Whether `word` is an English or Indonesian function word.
+fn is_function_word(word: &str) -> bool {
+    ENGLISH_WORDS.contains(&word) || INDONESIAN_WORDS.contains(&word)
+}
+
 /// Words shorter than this are not split (`on` → "o n"), nor longer ones (cost), and joins
 /// shorter than this are not looked for (`u.s` → "us").
 const SPLIT_CHARS: std::ops::RangeInclusive<usize> = 4..=20;
@@ -45,6 +52,10 @@ impl Builder<'_> {
         for at in 1..=chars.len() - MIN_SECOND_PART {
             let (first, second): (String, String) =
                 (chars[..at].iter().collect(), chars[at..].iter().collect());
+            // `kebocoran` is not "ke bocoran": a function word is no part of a name.
+            if [&first, &second].iter().any(|p| is_function_word(p)) {
+                continue;
+            }
             let (Some(a), Some(b)) = (
                 self.indexed(lang, &first, searcher)?,
                 self.indexed(lang, &second, searcher)?,

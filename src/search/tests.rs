@@ -426,6 +426,8 @@ fn trend_counts_dates_centuries_apart_in_one_segment() {
     chosen.by = None;
     let by_span = engine_of(articles, 2).trend(&chosen).unwrap();
     assert_eq!(by_span.by, Period::Year);
+}
+
 /// An article in `lang` from `/news/{name}`.
 fn written(name: &str, lang: &str, title: &str, body: &str) -> Article {
     let path = format!("/news/{name}");
