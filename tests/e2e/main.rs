@@ -27,6 +27,7 @@ mod readme;
 mod scale;
 mod serve;
 mod shared;
+mod shared_relevance;
 mod ship;
 mod signals;
 mod snippets;
