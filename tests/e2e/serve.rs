@@ -583,3 +583,45 @@ fn listening_beyond_loopback_warns_that_the_index_is_readable() {
     let quiet = std::fs::read_to_string(&stderr).unwrap();
     assert!(!quiet.contains("loopback"), "{quiet:?}");
 }
+
+#[test]
+fn a_large_batch_answers_in_order_as_separate_searches_do() {
+    let sandbox = indexed_corpus();
+    let server = Server::start(&sandbox, &[]);
+    let queries = [
+        "data breach",
+        "kebocoran data",
+        "published:yesterday",
+        "chip",
+        "\"pusat data\"",
+        "paylater OR fintech",
+        "cloud outage",
+        "",
+        "belanjaku",
+        "zzznotaword",
+    ];
+    // More searches than one thread takes, so that the batch runs on several, with errors
+    // between them.
+    let searches: Vec<Value> = (0..45)
+        .map(|i| serde_json::json!({"q": queries[i % queries.len()], "limit": 1 + i % 4}))
+        .collect();
+    let body = serde_json::to_vec(&searches).unwrap();
+    let answer = server.send("POST", "/api/search/batch", &body);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let results = answer.json();
+    let results = results.as_array().unwrap();
+    assert_eq!(results.len(), searches.len());
+    for (search, result) in searches.iter().zip(results) {
+        let target = format!(
+            "/api/search?q={}&limit={}",
+            enc(search["q"].as_str().unwrap()),
+            search["limit"]
+        );
+        let alone = server.get(&target);
+        if alone.status == 200 {
+            assert_eq!(untimed(result.clone()), untimed(alone.json()), "{target}");
+        } else {
+            assert_eq!(result["error"], alone.json()["error"], "{target}");
+        }
+    }
+}
