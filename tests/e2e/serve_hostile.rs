@@ -268,7 +268,7 @@ fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         6 => prop::sample::select(vec![
             "q", "limit", "offset", "lang", "source", "since", "until", "sort", "recent", "facet",
-            "exact", "no_collapse", "snippets", "snippet_chars",
+            "exact", "no_collapse", "snippets", "snippet_chars", "by",
         ])
         .prop_map(str::to_string),
         1 => prop::sample::select(vec![
@@ -299,7 +299,13 @@ fn target() -> impl Strategy<Value = String> {
     let search = (
         prop::option::weighted(0.9, query),
         vec(param(), 0..6),
-        prop::sample::select(vec!["/api/search", "/api/search", "/api/search", "/"]),
+        prop::sample::select(vec![
+            "/api/search",
+            "/api/search",
+            "/api/search",
+            "/api/trend",
+            "/",
+        ]),
     )
         .prop_map(|(q, params, path)| {
             let mut pairs: Vec<String> = q.iter().map(|q| format!("q={}", enc(q))).collect();
