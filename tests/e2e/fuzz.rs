@@ -47,7 +47,7 @@ fn check(query: &str) {
 }
 
 /// Pieces of query syntax, to make strings that are almost valid.
-fn piece() -> impl Strategy<Value = String> {
+pub(crate) fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("\"".to_string()),
         Just("(".to_string()),

@@ -26,6 +26,7 @@ mod query;
 mod readme;
 mod scale;
 mod serve;
+mod serve_hostile;
 mod shared;
 mod shared_relevance;
 mod ship;
