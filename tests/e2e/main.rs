@@ -27,6 +27,7 @@ mod readme;
 mod scale;
 mod serve;
 mod serve_hostile;
+mod serve_judged;
 mod shared;
 mod shared_relevance;
 mod ship;
