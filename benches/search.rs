@@ -5,6 +5,7 @@
 //! cargo bench
 //! cargo bench --bench search -- --index DIR [--queries benches/queries.txt] [--reps 20] [--json]
 //! cargo bench --bench search -- --index DIR --newsdesk
+//! cargo bench --bench search -- --big-article [--reps 20]
 //! ```
 //!
 //! Without `--index` it first indexes the shipped `corpus/` into a temporary folder with the
@@ -15,7 +16,10 @@
 //! for scripts (benches/compare.py). `--newsdesk` instead times every query four ways in turn,
 //! plain (no story collapse, no facets), with story collapse, with the three facets, and as a
 //! news desk searches (both), and prints the p50s of wall and thread CPU time and their ratios
-//! to plain search. No criterion: a plain main (`harness = false`).
+//! to plain search. `--big-article` builds its own index (a 200 MB article, cut to the text limit
+//! per article, beside ordinary ones) and times a search matching the huge article against
+//! the same search matching an ordinary one, in-process and as whole `warta search` processes,
+//! side by side, and prints the ratios. No criterion: a plain main (`harness = false`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,7 @@ struct Args {
     reps: usize,
     json: bool,
     newsdesk: bool,
+    big_article: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -40,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
         reps: 20,
         json: false,
         newsdesk: false,
+        big_article: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -54,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => args.json = true,
             "--newsdesk" => args.newsdesk = true,
+            "--big-article" => args.big_article = true,
             // cargo bench passes --bench to every bench target.
             "--bench" => {}
             other => return Err(format!("unknown argument {other:?}")),
@@ -118,6 +125,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.big_article {
+        return match big_article(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("search bench: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     // Held to the end of main: dropping it removes the temporary index.
     let mut _temporary = None;
     if args.index.is_none() {
@@ -301,6 +317,147 @@ fn newsdesk(args: &Args) -> Result<(), String> {
             p50(&cpu[way]),
             p50(&wall[way]) / p50(&wall[0]),
             p50(&cpu[way]) / p50(&cpu[0]),
+        );
+    }
+    Ok(())
+}
+
+/// Text of `bytes` or a little more made of words drawn from a made-up vocabulary (so that it
+/// compresses as prose does, not as one line repeated), with `marker` in every paragraph.
+fn prose(bytes: usize, marker: &str, seed: u64) -> String {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let syllables = [
+        "ka", "ro", "mi", "ten", "sa", "lu", "per", "dan", "gi", "o", "via", "net",
+    ];
+    let vocabulary: Vec<String> = (0..4000)
+        .map(|_| {
+            let n = 1 + next() % 4;
+            (0..n)
+                .map(|_| syllables[(next() % syllables.len() as u64) as usize])
+                .collect()
+        })
+        .collect();
+    let mut text = String::with_capacity(bytes + 1024);
+    while text.len() < bytes {
+        text.push_str(marker);
+        for n in 0..120 {
+            text.push(' ');
+            text.push_str(&vocabulary[(next() % vocabulary.len() as u64) as usize]);
+            if n % 15 == 14 {
+                text.push('.');
+            }
+        }
+        text.push_str(".\n\n");
+    }
+    text
+}
+
+/// A search matching one huge article against the same search matching an ordinary one.
+fn big_article(args: &Args) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+    let write = |name: &str, text: String| {
+        std::fs::write(corpus.join(name), text).map_err(|e| format!("{name}: {e}"))
+    };
+    write(
+        "huge.txt",
+        format!(
+            "A huge zebrafoo article\n\n{}",
+            prose(200 << 20, "Zebrafoo", 7)
+        ),
+    )?;
+    write(
+        "normal.txt",
+        format!(
+            "A normal quokkabar article\n\n{}",
+            prose(3 << 10, "Quokkabar", 11)
+        ),
+    )?;
+    for n in 0..300 {
+        write(
+            &format!("filler-{n:03}.txt"),
+            format!("Filler {n}\n\n{}", prose(3 << 10, "Filler", 100 + n)),
+        )?;
+    }
+    let index = dir.path().join("index");
+    let warta = env!("CARGO_BIN_EXE_warta");
+    let status = std::process::Command::new(warta)
+        .arg("--index")
+        .arg(&index)
+        .args(["--quiet", "index"])
+        .arg(&corpus)
+        .status()
+        .map_err(|e| format!("running warta index: {e}"))?;
+    if !status.success() {
+        return Err(format!("warta index failed ({status})"));
+    }
+    std::fs::remove_file(corpus.join("huge.txt")).map_err(|e| e.to_string())?;
+    let engine = Engine::open(&index).map_err(|e| e.to_string())?;
+    let huge = SearchOptions::new("zebrafoo");
+    let normal = SearchOptions::new("quokkabar");
+    let hit = engine.search(&huge).map_err(|e| e.to_string())?;
+    let id = &hit.hits.first().ok_or("the huge article is not found")?.id;
+    let stored = engine.get(id).map_err(|e| e.to_string())?;
+    println!(
+        "huge article: 200 MiB written, {} KiB of text stored (title, lede, body)",
+        (stored.title.len() + stored.lede.len() + stored.body.len()) >> 10
+    );
+    // In-process: the index opened once, the two searches in turn.
+    let (mut wall, mut cpu) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+    for rep in 0..args.reps * 5 + 2 {
+        for (n, options) in [&huge, &normal].into_iter().enumerate() {
+            let (started, cpu_started) = (Instant::now(), thread_cpu_micros());
+            std::hint::black_box(engine.search(options).map_err(|e| e.to_string())?);
+            if rep >= 2 {
+                wall[n].push(started.elapsed().as_secs_f64() * 1e6);
+                cpu[n].push(thread_cpu_micros() - cpu_started);
+            }
+        }
+    }
+    // Whole processes, as `warta search` runs from a shell.
+    let mut process = [Vec::new(), Vec::new()];
+    for rep in 0..args.reps + 1 {
+        for (n, query) in ["zebrafoo", "quokkabar"].into_iter().enumerate() {
+            let started = Instant::now();
+            let out = std::process::Command::new(warta)
+                .arg("--index")
+                .arg(&index)
+                .args(["search", query, "--format", "json"])
+                .output()
+                .map_err(|e| format!("running warta search: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("warta search {query} failed ({})", out.status));
+            }
+            if rep >= 1 {
+                process[n].push(started.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+    }
+    for times in wall.iter_mut().chain(&mut cpu).chain(&mut process) {
+        times.sort_by(f64::total_cmp);
+    }
+    let p50 = |times: &[f64]| percentile(times, 50.0);
+    println!(
+        "{:<28} {:>12} {:>12} {:>8}",
+        "p50 µs", "huge", "ordinary", "ratio"
+    );
+    for (name, times) in [
+        ("in-process wall", &wall),
+        ("in-process thread CPU", &cpu),
+        ("whole process (warta search)", &process),
+    ] {
+        println!(
+            "{name:<28} {:>12.0} {:>12.0} {:>8.2}",
+            p50(&times[0]),
+            p50(&times[1]),
+            p50(&times[0]) / p50(&times[1])
         );
     }
     Ok(())

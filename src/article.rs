@@ -38,6 +38,24 @@ pub struct Article {
     /// Known by its URL rather than by its file (feed items, web-archive records): the copies
     /// that several files hold are one article.
     pub keyed_by_url: bool,
+    /// When the input says the article was last revised (a feed item's `updated`): with the
+    /// publication date, it orders the copies of an article known by its URL (the newest
+    /// wins). Not stored.
+    pub updated: Option<Published>,
+    /// The article's own id in its input when it is not a URL (a feed item's `guid` or Atom
+    /// `id`): names an article known by its URL that has no URL. Not stored.
+    pub guid: Option<String>,
+}
+
+impl Article {
+    /// The date that orders the copies of an article known by its URL: when it was last
+    /// revised, else published, or when a crawler fetched it if that is later (a page fetched
+    /// twice: the later fetch shows it as it became), in seconds since the epoch (`i64::MIN`
+    /// when the input gives none).
+    pub fn revised(&self) -> i64 {
+        let dated = (self.updated.or(self.published)).map_or(i64::MIN, |p| p.timestamp());
+        self.fetched.map_or(dated, |f| dated.max(f.timestamp()))
+    }
 }
 
 /// A publication date as precise as the input gave it.

@@ -39,6 +39,10 @@ pub struct IndexReport {
     pub unchanged: u64,
     /// Articles removed because their file is gone.
     pub removed: u64,
+    /// Records read that were copies of an article known by its URL that another record (in
+    /// another file, or earlier in the same one) already stands for: folded into it, not
+    /// counted as articles of their own.
+    pub folded: u64,
     /// Files or records passed over (binary, empty, not articles).
     pub skipped: u64,
     /// Files or records that could not be read or parsed.

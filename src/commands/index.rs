@@ -83,7 +83,7 @@ pub fn index_with_progress(
     };
     let bar = IndexProgress::new(show_bar, show_warnings);
     let report = in_index(
-        index::run_index(&options, &bar, caught.stop()),
+        index::run_index(&options, &signals::Pausing::new(&bar), caught.stop()),
         "writing",
         &options.index_dir,
     )?;

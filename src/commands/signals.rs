@@ -3,7 +3,11 @@
 //! exits with the shell's code for that signal (130 or 143). A second signal ends the process at
 //! once, as an impatient user means it; the last commit stays whole.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use warta::index::{Phase, Progress};
+use warta::report::Problem;
 
 use crate::exit_codes::ExitCode;
 
@@ -69,6 +73,78 @@ pub fn received() -> Option<ExitCode> {
         libc::SIGINT => Some(ExitCode::Interrupted),
         libc::SIGTERM => Some(ExitCode::Terminated),
         _ => None,
+    }
+}
+
+/// The environment variable that makes an index run wait at one moment for a signal, so that
+/// tests can send theirs at known moments of a run rather than after sleeps that race.
+pub const PAUSE_AT: &str = "WARTA_PAUSE_AT";
+/// How long a paused run waits for its signal before it goes on.
+const PAUSE_FOR: Duration = Duration::from_secs(60);
+
+/// A progress that passes everything on to another and, when [`PAUSE_AT`] names a moment
+/// (a [`Phase`] by its name, `plan` when the plan is made, `read:N` after the Nth file read,
+/// `final-commit` before the last commit), stops there: it says
+/// `warta: paused at MOMENT` on stderr and waits until a signal has come (or [`PAUSE_FOR`]).
+pub struct Pausing<'a> {
+    inner: &'a dyn Progress,
+    at: Option<String>,
+    read: AtomicU64,
+}
+
+impl<'a> Pausing<'a> {
+    /// Tells `inner` everything, pausing where the environment asks.
+    pub fn new(inner: &'a dyn Progress) -> Pausing<'a> {
+        let at = std::env::var(PAUSE_AT).ok().filter(|at| !at.is_empty());
+        Pausing {
+            inner,
+            at,
+            read: AtomicU64::new(0),
+        }
+    }
+
+    fn pause_if_at(&self, moment: &str) {
+        if self.at.as_deref() != Some(moment) {
+            return;
+        }
+        eprintln!("warta: paused at {moment}");
+        let started = Instant::now();
+        while !STOP.load(Ordering::SeqCst) && started.elapsed() < PAUSE_FOR {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Progress for Pausing<'_> {
+    fn phase(&self, phase: Phase) {
+        self.inner.phase(phase);
+        self.pause_if_at(phase.name());
+    }
+
+    fn walking(&self, files: u64) {
+        self.inner.walking(files);
+    }
+
+    fn start(&self, files: u64, bytes: u64) {
+        self.inner.start(files, bytes);
+        self.pause_if_at("plan");
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.inner.advance(bytes);
+        if self.at.is_some() {
+            let read = self.read.fetch_add(1, Ordering::SeqCst) + 1;
+            self.pause_if_at(&format!("read:{read}"));
+        }
+    }
+
+    fn problem(&self, problem: &Problem) {
+        self.inner.problem(problem);
+    }
+
+    fn finish(&self) {
+        self.inner.finish();
+        self.pause_if_at("final-commit");
     }
 }
 

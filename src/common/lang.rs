@@ -2,6 +2,18 @@
 
 use crate::article::{ENGLISH, INDONESIAN, UNDETERMINED};
 
+/// Function words (and a few headline staples) that tell English from Indonesian in a few
+/// words: a headline at ingestion, a query at search time.
+pub const ENGLISH_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "is", "for", "on", "at", "with", "by", "says", "said", "from",
+    "as", "it", "its", "be", "are", "was", "will", "vs", "up", "new", "over", "after", "net",
+];
+/// The Indonesian counterpart of [`ENGLISH_WORDS`].
+pub const INDONESIAN_WORDS: &[&str] = &[
+    "yang", "dan", "di", "ke", "dari", "ini", "itu", "untuk", "dengan", "tidak", "akan", "pada",
+    "dalam", "juga", "ada", "atau", "karena", "oleh", "sudah", "bisa", "kata", "baru", "para",
+];
+
 /// A language name or code as users write it (`id`, `ind`, `Indonesian`, `en`, `English`),
 /// as the code warta stores.
 pub fn normalize_code(text: &str) -> String {

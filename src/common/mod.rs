@@ -5,10 +5,21 @@
 pub mod date;
 pub mod lang;
 pub mod periods;
+pub mod url;
 
-/// The stable id of an article: 16 hex digits of a hash of its file's identity and record number.
+/// The stable id of an article: 16 hex digits of a hash of its file's identity and record number,
+/// or of its URL identity (`url::identity`) for an article known by its URL.
 pub fn article_id(key: &str) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+}
+
+/// The largest character boundary of `text` at or before `max`.
+pub fn char_floor(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 #[cfg(test)]
@@ -19,6 +30,7 @@ mod tests {
         ("common/date.rs", include_str!("date.rs")),
         ("common/lang.rs", include_str!("lang.rs")),
         ("common/periods.rs", include_str!("periods.rs")),
+        ("common/url.rs", include_str!("url.rs")),
     ];
 
     #[test]

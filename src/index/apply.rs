@@ -11,9 +11,11 @@ use std::time::Duration;
 use tantivy::Term;
 
 use super::commit::{Committer, Failure};
+use super::copies::Holder;
+use super::fold::{Folder, Read};
 use super::plan::{Job, Plan, Vanished};
 use super::story::{self, Stories};
-use super::{Cancel, Progress, Writer};
+use super::{Cancel, Phase, Progress, Writer};
 use crate::error::Result;
 use crate::ingest::{self, FieldMap, Format, IngestError, Ingested};
 use crate::report::{IndexReport, ProblemKind};
@@ -129,6 +131,8 @@ pub(super) struct Applier<'a> {
     pub progress: &'a dyn Progress,
     /// Commits when a commit is due.
     pub committer: &'a mut Committer,
+    /// The copies of the articles known by their URL.
+    pub urls: Folder,
 }
 
 /// How far the file being applied has come, while an archive's batches come.
@@ -231,8 +235,11 @@ impl Applier<'_> {
         }
         self.progress.advance(read.saturating_sub(stream.advanced));
         stream.advanced = if last { 0 } else { read.max(stream.advanced) };
-        if last {
-            self.committer.commit_if_due(self.writer)?;
+        if last && self.committer.due() {
+            self.progress.phase(Phase::Commit);
+            // The documents waiting go into the commit with the files they came from.
+            self.flush()?;
+            self.committer.commit(self.writer)?;
         }
         Ok(())
     }
@@ -282,9 +289,18 @@ impl Applier<'_> {
         let Job {
             candidate, before, ..
         } = job;
+        self.urls.applied(&candidate.key);
         let file_term = Term::from_field_text(self.fields.file, &candidate.key);
+        // Articles of this archive applied by earlier batches (`None`: none came yet).
+        let streamed = stream.streamed.take();
         let ingested = match result {
             Ok(ingested) => ingested,
+            Err(err) if streamed.is_some() => {
+                // An archive failing after some of its batches: as if left half read.
+                self.report
+                    .problem(candidate.display(), err.kind(), err.to_string());
+                return self.drop_half_read(job);
+            }
             Err(IngestError::Unreadable(err)) => {
                 // Keep what the index had: an unreadable file is not a deleted one.
                 self.report.problem(
@@ -304,11 +320,11 @@ impl Applier<'_> {
                 // What the file held before is gone from it: its articles leave the index.
                 if let Some(before) = before {
                     self.writer.delete_term(file_term);
-                    self.report.removed += before.articles;
+                    self.report.removed += before.own();
                 }
                 self.report
                     .problem(candidate.display(), err.kind(), err.to_string());
-                return Ok(());
+                return self.fold_out(&candidate.key);
             }
         };
         for note in &ingested.notes {
@@ -323,20 +339,16 @@ impl Applier<'_> {
                 *self.report.passed_over.entry(name).or_default() += count;
             }
         }
-        let streamed = stream.streamed.take();
+        let (by_url, own): (Vec<Read>, Vec<Read>) = (ingested.articles.into_iter())
+            .zip(simhashes)
+            .partition(|(article, _)| article.keyed_by_url);
         if before.is_some() && streamed.is_none() {
-            self.writer.delete_term(file_term.clone());
+            self.writer.delete_term(file_term);
         }
-        let count = streamed.unwrap_or(0) + ingested.articles.len() as u64;
+        let count = streamed.unwrap_or(0) + own.len() as u64;
         match part {
             Part::Batch { .. } => stream.streamed = Some(count),
-            Part::End { complete: false } => {
-                // An archive left half read (the run was stopped): none of it stays, so that
-                // the next run reads it whole.
-                self.writer.delete_term(file_term);
-                self.report.removed += before.map_or(0, |b| b.articles);
-                return Ok(());
-            }
+            Part::End { complete: false } => return self.drop_half_read(job),
             Part::Whole | Part::End { complete: true } => match before {
                 Some(b) if b.hash == hash => self.report.unchanged += count,
                 Some(_) => self.report.updated += count,
@@ -349,7 +361,7 @@ impl Applier<'_> {
             size: candidate.size,
             hash,
         };
-        for (article, (simhash, title_hash)) in ingested.articles.into_iter().zip(simhashes) {
+        for (article, (simhash, title_hash)) in own {
             let story = self
                 .stories
                 .assign(simhash, title_hash, story::own_story(&article.id));
@@ -363,16 +375,65 @@ impl Applier<'_> {
                 .article_document(article, stamp.clone(), stamp_story);
             self.writer.add_document(document)?;
         }
+        let holder = Holder {
+            key: candidate.key.clone(),
+            mtime: candidate.mtime,
+            size: candidate.size,
+            hash,
+        };
+        match part {
+            // An archive's copies are recorded batch by batch, the first forgetting its old ones.
+            Part::Batch { .. } | Part::End { .. } => {
+                self.fold_batch(holder, streamed.is_none(), by_url)?;
+                if part.is_last() {
+                    self.fold_end(&candidate.key)?;
+                }
+            }
+            Part::Whole if !by_url.is_empty() || self.urls.copies.holds(&candidate.key) => {
+                self.fold_in(holder, by_url)?;
+            }
+            Part::Whole => {}
+        }
         Ok(())
     }
 
-    /// Deletes the articles of files that vanished from under the walked roots.
-    pub fn remove_vanished(&mut self, vanished: &[Vanished]) {
+    /// An archive left half read (the run was stopped, or reading it failed): none of it
+    /// stays, neither its articles nor its copies, so that the next run reads it whole.
+    fn drop_half_read(&mut self, job: &Job) -> Result<()> {
+        let key = &job.candidate.key;
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.file, key));
+        self.report.removed += job.before.as_ref().map_or(0, |b| b.own());
+        self.fold_end(key)?;
+        self.fold_out(key)
+    }
+
+    /// Deletes the articles of files that vanished from under the walked roots (an article
+    /// known by its URL stays while another file holds a copy).
+    pub fn remove_vanished(&mut self, vanished: &[Vanished]) -> Result<()> {
         for file in vanished {
             self.writer
                 .delete_term(Term::from_field_text(self.fields.file, &file.key));
             self.report.removed += file.articles;
+            self.fold_out(&file.key)?;
         }
+        Ok(())
+    }
+
+    /// Ends a run: removes the files that vanished unless it was `interrupted`, and counts what
+    /// it did to the articles known by their URL.
+    pub fn finish(&mut self, plan: &Plan, interrupted: bool) -> Result<()> {
+        if !interrupted {
+            self.remove_vanished(&plan.vanished)?;
+        }
+        self.flush()?;
+        let urls = self.urls.copies.counts();
+        self.report.added += urls.added;
+        self.report.updated += urls.updated;
+        self.report.unchanged += urls.unchanged;
+        self.report.removed += urls.removed;
+        self.report.folded += urls.folded;
+        Ok(())
     }
 }
 
@@ -476,13 +537,17 @@ fn stream_archive(
         Ok(hash) => hash,
         Err(err) => return tx.send((n, end(Err(err)))).is_ok(),
     };
-    let mut sent = true;
+    // A stopped run still sends the archive's end (not complete), so that what its batches
+    // added is taken out again; only a gone applying thread ends the sending.
+    let mut gone = false;
     let mut send = |batch: Ingested, read: u64| {
-        sent = !cancel.requested()
-            && tx
-                .send((n, Parsed::new(Ok(batch), hash, Part::Batch { read })))
-                .is_ok();
-        sent
+        if cancel.requested() {
+            return false;
+        }
+        gone = tx
+            .send((n, Parsed::new(Ok(batch), hash, Part::Batch { read })))
+            .is_err();
+        !gone
     };
     let read = ingest::read_archive(
         &candidate.path,
@@ -497,7 +562,7 @@ fn stream_archive(
         Ok(complete) => Parsed::new(Ok(Ingested::default()), hash, Part::End { complete }),
         Err(err) => end(Err(err)),
     };
-    sent && tx.send((n, last)).is_ok()
+    !gone && tx.send((n, last)).is_ok()
 }
 
 #[cfg(test)]

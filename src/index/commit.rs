@@ -81,7 +81,8 @@ impl Payload {
 }
 
 /// Commits a run's work with its payload: whenever `every` has passed since the last commit
-/// (so that a crash loses at most that much work), and once at the end.
+/// (so that a crash loses at most that much work; the caller asks [`Committer::due`]), and
+/// once at the end.
 pub(super) struct Committer {
     /// The payload, serialized at each commit (the failures met grow it during the run).
     payload: Payload,
@@ -107,12 +108,9 @@ impl Committer {
         self.payload.failures.push(failure);
     }
 
-    /// Commits if the last commit is at least `every` old.
-    pub fn commit_if_due(&mut self, writer: &mut Writer) -> Result<()> {
-        if self.last.elapsed() >= self.every {
-            self.commit(writer)?;
-        }
-        Ok(())
+    /// Whether the last commit is at least `every` old.
+    pub fn due(&self) -> bool {
+        self.last.elapsed() >= self.every
     }
 
     /// Commits everything added and deleted so far.
@@ -150,8 +148,8 @@ mod tests {
         assert_eq!(Payload::read(&index).unwrap(), Payload::default());
         let mut writer: Writer = index.writer_with_num_threads(1, 15 << 20).unwrap();
         let mut committer = Committer::new(&payload(), Duration::from_secs(3600)).unwrap();
-        committer.commit_if_due(&mut writer).unwrap();
-        assert_eq!(index.load_metas().unwrap().payload, None, "not due yet");
+        assert!(!committer.due(), "not due yet");
+        assert_eq!(index.load_metas().unwrap().payload, None);
         committer.commit(&mut writer).unwrap();
         let read = Payload::read(&index).unwrap();
         assert_eq!(read, payload());

@@ -6,6 +6,7 @@ use std::path::Path;
 use tantivy::index::SegmentId;
 use tantivy::{Index, IndexWriter};
 
+use super::{Phase, Progress};
 use crate::schema::PARALLEL_MIN_DOCS;
 
 /// Merges every segment into one after a bulk run (a first build, `--rebuild`, or one that read
@@ -17,12 +18,13 @@ use crate::schema::PARALLEL_MIN_DOCS;
 /// again (another process took it) or the merge fails, the index stays as committed.
 ///
 /// `release_memory`, when given, hands memory the allocator still holds back to the system
-/// before the merge reads every segment.
+/// before the merge reads every segment; `progress` hears when the merge has started.
 pub(super) fn merge_after_bulk(
     index: &Index,
     dir: &Path,
     threads: usize,
     release_memory: Option<fn()>,
+    progress: &dyn Progress,
 ) {
     let Ok(metas) = index.searchable_segment_metas() else {
         return;
@@ -58,6 +60,7 @@ pub(super) fn merge_after_bulk(
         .filter(|group| group.len() > 1)
         .map(|group| merger.merge(group))
         .collect();
+    progress.phase(Phase::Merge);
     for merge in merges {
         let _ = merge.wait();
     }

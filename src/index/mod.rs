@@ -22,6 +22,8 @@ use crate::walk;
 
 mod apply;
 mod commit;
+mod copies;
+mod fold;
 mod merge;
 mod plan;
 mod rebuild;
@@ -32,6 +34,8 @@ pub mod watch;
 
 use apply::Applier;
 use commit::{Committer, Payload};
+use copies::Copies;
+use fold::Folder;
 use plan::Plan;
 pub use roots::{forget, roots, Root};
 use story::Stories;
@@ -97,8 +101,36 @@ impl IndexOptions {
     }
 }
 
+/// The moments of an index run a [`Progress`] is told of as the run reaches them, besides
+/// [`Progress::start`] (the plan is made) and [`Progress::finish`] (the last commit is next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The walk has found its first file.
+    Walk,
+    /// A periodic commit is about to be made.
+    Commit,
+    /// The final merge of a bulk run has started.
+    Merge,
+    /// A rebuild is done and about to be swapped in for the old index.
+    Swap,
+}
+
+impl Phase {
+    /// Its name, as `WARTA_PAUSE_AT` takes it (see `commands::signals`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Walk => "walk",
+            Phase::Commit => "commit",
+            Phase::Merge => "merge",
+            Phase::Swap => "swap",
+        }
+    }
+}
+
 /// Receives progress while an index run works (the CLI draws a bar; tests ignore it).
 pub trait Progress: Sync {
+    /// The run has reached `phase`.
+    fn phase(&self, _phase: Phase) {}
     /// The walk has found this many files so far (told every 1,024).
     fn walking(&self, _files: u64) {}
     /// The walk is done: this many files, of this many bytes, need reading.
@@ -174,12 +206,13 @@ pub fn run_index(
         schema::apply_umask(dir)?;
         return Ok(report);
     }
-    let mut stories = Stories::default();
+    let (mut stories, mut copies) = (Stories::default(), Copies::default());
     let held = if options.rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        plan::load_held(&index.reader()?.searcher(), &fields, &mut stories)?
+        let searcher = index.reader()?.searcher();
+        plan::load_held(&searcher, &fields, &mut stories, &mut copies)?
     };
     let plan = Plan::new(options, &old, walked, held, &gone);
     report.unchanged += plan.unchanged;
@@ -196,13 +229,12 @@ pub fn run_index(
         report: &mut report,
         progress,
         committer: &mut committer,
+        urls: Folder::new(copies, &plan, &options.limits),
     };
-    applier.remove_vanished(&plan.gone_files);
+    applier.remove_vanished(&plan.gone_files)?;
     applier.apply_all(&plan, &options.limits, threads, cancel)?;
     let interrupted = cancel.requested();
-    if !interrupted {
-        applier.remove_vanished(&plan.vanished);
-    }
+    applier.finish(&plan, interrupted)?;
     report.interrupted = interrupted;
     progress.finish();
     committer.commit(&mut writer)?;
@@ -211,14 +243,14 @@ pub fn run_index(
     let bulk = plan.bulk;
     drop((plan, stories));
     if bulk && !interrupted {
-        merge::merge_after_bulk(&index, dir, threads, options.release_memory);
+        merge::merge_after_bulk(&index, dir, threads, options.release_memory, progress);
     }
     schema::damage::record_verified(&index, dir)?;
     schema::apply_umask(dir)?;
     drop((index, _trimmer));
     // An interrupted rebuild leaves the old index as it was; the next one starts over.
     if let (Some(beside), false) = (&beside, interrupted) {
-        rebuild::swap_in(&beside.dir, &options.index_dir)?;
+        rebuild::swap_in(&beside.dir, &options.index_dir, progress)?;
     }
     report.took_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(report)
@@ -237,6 +269,9 @@ fn walk_roots(
         follow_outside: options.follow_outside,
     };
     let keep_going = |found| {
+        if found == 1 {
+            progress.phase(Phase::Walk);
+        }
         if found % 1024 == 0 {
             progress.walking(found as u64);
         }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use tantivy::Searcher;
 
 use super::commit::{Failure, Payload};
+use super::copies::{Copies, Holder};
 use super::story::Stories;
 use super::IndexOptions;
 use crate::error::Result;
@@ -24,9 +25,24 @@ pub(super) struct Held {
     pub size: u64,
     /// Hash of its bytes and, for formats with named fields, its field map.
     pub hash: u64,
-    /// Articles indexed from it.
+    /// Articles indexed from it: those known by their file, and those known by their URL whose
+    /// winning copy it holds.
     pub articles: u64,
+    /// Of those, the articles known by their URL (a file may also hold copies that lost, and
+    /// then has an entry with no articles).
+    pub by_url: u64,
 }
+
+impl Held {
+    /// The articles known by the file itself.
+    pub fn own(&self) -> u64 {
+        self.articles - self.by_url
+    }
+}
+
+/// The mtime given to a file whose documents disagree on its stamp: a run cut short between
+/// two of its articles. No file has it, so the file is read again.
+const STALE: i64 = i64::MIN;
 
 /// One file to read, and what the index held for it (`None` for a file new to the index).
 #[derive(Debug)]
@@ -110,7 +126,7 @@ impl Plan {
                 root.1 += h.articles;
                 gone_files.push(Vanished {
                     key: key.clone(),
-                    articles: h.articles,
+                    articles: h.own(),
                 });
                 false
             });
@@ -155,7 +171,7 @@ impl Plan {
                     && b.size == candidate.size
                     && !map_changed[candidate.root]
                 {
-                    unchanged += b.articles;
+                    unchanged += b.own();
                     if let Some(failure) = failed {
                         payload.failures.push(failure.clone());
                         replay.push(failure);
@@ -178,7 +194,7 @@ impl Plan {
         held.retain(|key, h| {
             let kept = unreadable.iter().any(|d| Path::new(key).starts_with(d));
             if kept {
-                unchanged += h.articles;
+                unchanged += h.own();
             }
             !kept
         });
@@ -195,7 +211,7 @@ impl Plan {
             .filter(|(key, _)| vanishes(key))
             .map(|(key, held)| Vanished {
                 key,
-                articles: held.articles,
+                articles: held.own(),
             })
             .collect();
         vanished.sort_by(|a, b| a.key.cmp(&b.key));
@@ -246,11 +262,13 @@ fn remember(old: &Payload, walked: &[std::path::PathBuf], given: &FieldMap) -> P
 }
 
 /// Reads what the index holds per file from its fast fields (no stored documents are loaded),
-/// and the stories of its articles into `stories`.
+/// the stories of its articles into `stories`, and the copies of the articles known by their
+/// URL into `copies`.
 pub(super) fn load_held(
     searcher: &Searcher,
     fields: &Fields,
     stories: &mut Stories,
+    copies: &mut Copies,
 ) -> Result<HashMap<String, Held>> {
     let schema = searcher.schema();
     let name = |f| schema.get_field_name(f).to_string();
@@ -266,14 +284,15 @@ pub(super) fn load_held(
         let simhashes = fast.u64(&name(fields.simhash))?;
         let story_ids = fast.u64(&name(fields.story))?;
         let title_hashes = fast.u64(&name(fields.title_hash))?;
+        let ids = fast.u64(&name(fields.id_key))?;
+        let copy_terms = match fast.str(&name(fields.copy))? {
+            Some(column) => Some((terms_of(&column)?, column)),
+            None => None,
+        };
         // Every file key of the segment, by ordinal, read in one pass over the dictionary:
         // looking each document's key up on its own decompresses a dictionary block per
         // document, which dominated a run that changed nothing.
-        let mut keys = Vec::with_capacity(files.num_terms());
-        let mut stream = files.dictionary().stream()?;
-        while stream.advance() {
-            keys.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
+        let keys = terms_of(&files)?;
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -289,16 +308,56 @@ pub(super) fn load_held(
             else {
                 continue;
             };
-            let entry = out.entry(key.clone()).or_insert(Held {
+            let stamp = Holder {
+                key: key.clone(),
                 mtime: mtimes.first(doc).unwrap_or(0),
                 size: sizes.first(doc).unwrap_or(0),
                 hash: hashes.first(doc).unwrap_or(0),
-                articles: 0,
-            });
-            entry.articles += 1;
+            };
+            let held_copies = match &copy_terms {
+                Some((terms, column)) => {
+                    let of_doc = column
+                        .term_ords(doc)
+                        .filter_map(|ord| terms.get(ord as usize).map(String::as_str));
+                    copies.load(ids.first(doc).unwrap_or(0), key, of_doc)
+                }
+                None => Vec::new(),
+            };
+            let by_url = u64::from(!held_copies.is_empty());
+            note_stamp(&mut out, &stamp, 1, by_url);
+            for holder in held_copies.iter().flatten() {
+                note_stamp(&mut out, holder, 0, 0);
+            }
         }
     }
     Ok(out)
+}
+
+/// Every term of a fast text column, by ordinal, read in one pass over its dictionary.
+fn terms_of(column: &tantivy::columnar::StrColumn) -> Result<Vec<String>> {
+    let mut terms = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(terms)
+}
+
+/// Counts `articles` (of them `by_url` known by their URL) for the file `stamp` names; a stamp
+/// that disagrees with one seen before marks the file stale, to be read again.
+fn note_stamp(out: &mut HashMap<String, Held>, stamp: &Holder, articles: u64, by_url: u64) {
+    let entry = out.entry(stamp.key.clone()).or_insert(Held {
+        mtime: stamp.mtime,
+        size: stamp.size,
+        hash: stamp.hash,
+        articles: 0,
+        by_url: 0,
+    });
+    if (entry.mtime, entry.size, entry.hash) != (stamp.mtime, stamp.size, stamp.hash) {
+        entry.mtime = STALE;
+    }
+    entry.articles += articles;
+    entry.by_url += by_url;
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ fn held(files: &[(&str, i64, u64, u64)]) -> HashMap<String, Held> {
                     size,
                     hash,
                     articles,
+                    by_url: 0,
                 },
             )
         })
@@ -413,5 +414,37 @@ fn a_walk_within_some_paths_adds_and_removes_only_there() {
     assert_eq!(
         plan.payload.failures, old.failures,
         "a failure outside the scope is remembered as it was"
+    );
+}
+
+#[test]
+fn a_file_whose_documents_disagree_on_its_stamp_is_read_again() {
+    let stamp = |mtime| Holder {
+        key: "/feeds/a.rss".into(),
+        mtime,
+        size: 10,
+        hash: 7,
+    };
+    let mut held = HashMap::new();
+    // The winning copy of one article, a losing copy of another: both as of the same content.
+    note_stamp(&mut held, &stamp(5), 1, 1);
+    note_stamp(&mut held, &stamp(5), 0, 0);
+    let agreed = held["/feeds/a.rss"];
+    assert_eq!(
+        (agreed.mtime, agreed.articles, agreed.by_url, agreed.own()),
+        (5, 1, 1, 0)
+    );
+    // A run stopped after recording the file's new content in one document but not another.
+    note_stamp(&mut held, &stamp(6), 0, 0);
+    note_stamp(&mut held, &stamp(5), 1, 0);
+    let stale = held["/feeds/a.rss"];
+    assert_eq!((stale.mtime, stale.articles, stale.own()), (STALE, 2, 1));
+
+    let walked = walk(&[("/feeds/a.rss", 5, 10)]);
+    let plan = Plan::new(&options(), &old(&["/news", "/feeds"]), walked, held, &[]);
+    assert_eq!(
+        plan.work.len(),
+        1,
+        "read again, though its mtime and size match one stamp"
     );
 }

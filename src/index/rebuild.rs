@@ -9,7 +9,7 @@ use tantivy::directory::{Directory, DirectoryLock, MmapDirectory, INDEX_WRITER_L
 use tantivy::Index;
 
 use super::commit::Payload;
-use super::{remove_index_files, IndexOptions};
+use super::{remove_index_files, IndexOptions, Phase, Progress};
 use crate::error::Result;
 use crate::schema;
 
@@ -57,8 +57,10 @@ pub(super) fn remembered(dir: &Path, options: &IndexOptions) -> Payload {
 }
 
 /// Puts the index built in `beside` in the place of the one in `dir`, in one step where the
-/// system can (Linux exchanges two names atomically), and removes the old one.
-pub(super) fn swap_in(beside: &Path, dir: &Path) -> Result<()> {
+/// system can (Linux exchanges two names atomically), and removes the old one; `progress`
+/// hears of it first.
+pub(super) fn swap_in(beside: &Path, dir: &Path, progress: &dyn Progress) -> Result<()> {
+    progress.phase(Phase::Swap);
     exchange(beside, dir)?;
     // The old index is now in `beside`; searches that opened it keep their maps of its files.
     remove_leftovers(beside)?;

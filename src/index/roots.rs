@@ -3,12 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::Term;
-
+use super::apply::Applier;
 use super::commit::{Committer, Payload};
+use super::copies::Copies;
+use super::fold::Folder;
+use super::plan::{self, Vanished};
 use super::story::Stories;
-use super::{open_writer, plan};
+use super::{open_writer, NoProgress};
 use crate::error::{Error, Result};
+use crate::report::IndexReport;
 use crate::schema;
 
 /// A root the index tracks, and how many articles it holds.
@@ -31,6 +34,7 @@ pub fn roots(index_dir: &Path) -> Result<Vec<Root>> {
         &index.reader()?.searcher(),
         &fields,
         &mut Stories::default(),
+        &mut super::copies::Copies::default(),
     )?;
     Ok(payload
         .roots
@@ -69,20 +73,37 @@ pub fn forget(index_dir: &Path, paths: &[PathBuf]) -> Result<Vec<Root>> {
     let forgotten = |r: &Path| chosen.iter().any(|c| c.path == r);
     payload.roots.retain(|r| !forgotten(r));
     payload.fields.retain(|(r, _)| !forgotten(r));
-    let held = plan::load_held(
-        &index.reader()?.searcher(),
-        &fields,
-        &mut Stories::default(),
-    )?;
+    let (mut stories, mut copies) = (Stories::default(), Copies::default());
+    let searcher = index.reader()?.searcher();
+    let held = plan::load_held(&searcher, &fields, &mut stories, &mut copies)?;
+    let mut forgotten: Vec<Vanished> = held
+        .keys()
+        .filter(|key| {
+            let key_path = Path::new(key);
+            let under_kept = payload.roots.iter().any(|r| key_path.starts_with(r));
+            chosen.iter().any(|c| key_path.starts_with(&c.path)) && !under_kept
+        })
+        .map(|key| Vanished {
+            key: key.clone(),
+            articles: 0,
+        })
+        .collect();
+    forgotten.sort_by(|a, b| a.key.cmp(&b.key));
     let mut writer = open_writer(&index, 1, 16)?;
-    for key in held.keys() {
-        let key_path = Path::new(key);
-        let under_kept = payload.roots.iter().any(|r| key_path.starts_with(r));
-        if chosen.iter().any(|c| key_path.starts_with(&c.path)) && !under_kept {
-            writer.delete_term(Term::from_field_text(fields.file, key));
-        }
-    }
-    Committer::new(&payload, std::time::Duration::ZERO)?.commit(&mut writer)?;
+    let mut committer = Committer::new(&payload, std::time::Duration::ZERO)?;
+    // An article known by its URL stays while a file under a root still tracked holds a copy.
+    let mut applier = Applier {
+        writer: &mut writer,
+        fields: &fields,
+        stories: &mut stories,
+        report: &mut IndexReport::default(),
+        progress: &NoProgress,
+        committer: &mut committer,
+        urls: Folder::removing(copies),
+    };
+    applier.remove_vanished(&forgotten)?;
+    applier.flush()?;
+    committer.commit(&mut writer)?;
     writer.wait_merging_threads()?;
     Ok(chosen)
 }

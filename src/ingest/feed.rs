@@ -1,5 +1,7 @@
 //! Feeds: RSS 0.9x, 1.0 (RDF) and 2.0, Atom and JSON Feed, read with feed-rs. Each item is an
-//! article (`file#N`, N counting items from 1); the channel names the source.
+//! article (`file#N`, N counting items from 1) known by its URL, else its guid, so that the
+//! copies of an item in several snapshots of a feed are one article; the channel names the
+//! source.
 //!
 //! The XML's declared encoding is honoured by the parser (ISO-8859-1, windows-1252, GB2312…).
 //! HTML content goes through the HTML reader, so markup, scripts, boilerplate and entities are
@@ -70,6 +72,12 @@ fn root_element(bytes: &[u8]) -> Option<&str> {
     }
 }
 
+/// Items handed to the feed parser at once. feed-rs builds every item of what it parses before
+/// returning (about a kilobyte each before their text), so a feed of a million tiny items took
+/// more than a gigabyte: a long feed is parsed in slices of this many items, each with the
+/// feed's head (the channel) and tail around it, and memory stays that of one slice.
+const ITEMS_PER_PARSE: usize = 10_000;
+
 /// Reads a feed's bytes (XML in its declared encoding, or JSON Feed) into one article per item.
 pub(super) fn parse_feed(
     bytes: &[u8],
@@ -83,23 +91,137 @@ pub(super) fn parse_feed(
             let published = date::parse_date(text)?;
             DateTime::from_timestamp(published.timestamp(), 0)
         })
+        // An item without a link or guid gets no id (feed-rs would make a random one): it is
+        // then known by its file and number, not by a guid that changes on every read.
+        .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser.parse(bytes).map_err(|err| match err {
-        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => IngestError::NotArticles(
-            "not a feed: the root element is not rss, feed or rdf:RDF".into(),
-        ),
-        err => IngestError::Invalid(format!("broken feed: {err}")),
-    })?;
-    let channel = Channel::of(&feed);
-    for (n, entry) in feed.entries.iter().enumerate() {
-        if !out.may_read(n + 1)? {
-            break;
+    let slices = ItemSlices::of(bytes);
+    let mut channel = None;
+    let mut n = 0;
+    for slice in 0..slices.count() {
+        let part = slices.slice(bytes, slice);
+        let feed = parser.parse(&part[..]).map_err(|err| match err {
+            ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => IngestError::NotArticles(
+                "not a feed: the root element is not rss, feed or rdf:RDF".into(),
+            ),
+            err => IngestError::Invalid(format!("broken feed: {err}")),
+        })?;
+        drop(part);
+        let channel = channel.get_or_insert_with(|| Channel::of(&feed));
+        for entry in &feed.entries {
+            n += 1;
+            if !out.may_read(n)? {
+                return Ok(());
+            }
+            let (article, warnings) = item_article(entry, channel, limits);
+            warnings.into_iter().for_each(|w| out.warn(w));
+            out.article(Some(n), article);
         }
-        let (article, warnings) = item_article(entry, &channel, limits);
-        warnings.into_iter().for_each(|w| out.warn(w));
-        out.article(Some(n + 1), article);
     }
     Ok(())
+}
+
+/// Where the items of an XML feed start and where the last one ends, from a scan of its bytes
+/// (CDATA sections and comments passed over), to parse a long feed in slices.
+#[derive(Debug, PartialEq, Eq)]
+struct ItemSlices {
+    /// Offsets of the `<item` and `<entry` tags (any namespace prefix).
+    starts: Vec<usize>,
+    /// The offset just past the last item's end tag.
+    end: usize,
+}
+
+impl ItemSlices {
+    fn of(bytes: &[u8]) -> ItemSlices {
+        let mut found = ItemSlices {
+            starts: Vec::new(),
+            end: 0,
+        };
+        let find = |from: usize, what: &[u8]| {
+            bytes[from..]
+                .windows(what.len())
+                .position(|w| w == what)
+                .map(|p| from + p + what.len())
+        };
+        let mut at = 0;
+        while let Some(p) = bytes[at..].iter().position(|&b| b == b'<') {
+            let tag = at + p;
+            let rest = &bytes[tag..];
+            let skip_to = if rest.starts_with(b"<![CDATA[") {
+                find(tag, b"]]>")
+            } else if rest.starts_with(b"<!--") {
+                find(tag, b"-->")
+            } else {
+                found.look_at(bytes, tag);
+                Some(tag + 1)
+            };
+            match skip_to {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        found
+    }
+
+    /// Notes the tag at `tag` if it opens or closes an item.
+    fn look_at(&mut self, bytes: &[u8], tag: usize) {
+        let rest = &bytes[tag..];
+        let closing = rest.starts_with(b"</");
+        let name = &rest[if closing { 2 } else { 1 }..];
+        let name_len = name
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+            .unwrap_or(name.len());
+        let local = name[..name_len]
+            .rsplit(|&b| b == b':')
+            .next()
+            .unwrap_or(&[]);
+        if local != b"item" && local != b"entry" {
+            return;
+        }
+        let Some(gt) = rest.iter().position(|&b| b == b'>') else {
+            return;
+        };
+        if !closing {
+            self.starts.push(tag);
+        }
+        if closing || rest[..gt].ends_with(b"/") {
+            self.end = tag + gt + 1;
+        }
+    }
+
+    /// How many slices the feed is parsed in.
+    fn count(&self) -> usize {
+        if self.sliced() {
+            self.starts.len().div_ceil(ITEMS_PER_PARSE)
+        } else {
+            1
+        }
+    }
+
+    /// Whether the feed is long enough to be parsed in slices, and its items were found whole.
+    fn sliced(&self) -> bool {
+        self.starts.len() > ITEMS_PER_PARSE && self.starts.last().is_some_and(|&s| s < self.end)
+    }
+
+    /// The `n`th slice: the feed's head, the items of the slice, the feed's tail.
+    fn slice<'a>(&self, bytes: &'a [u8], n: usize) -> std::borrow::Cow<'a, [u8]> {
+        if !self.sliced() {
+            return bytes.into();
+        }
+        let from = self.starts[n * ITEMS_PER_PARSE];
+        let to = self
+            .starts
+            .get((n + 1) * ITEMS_PER_PARSE)
+            .copied()
+            .unwrap_or(self.end);
+        let (head, tail) = (&bytes[..self.starts[0]], &bytes[self.end..]);
+        let mut part = Vec::with_capacity(head.len() + (to - from) + tail.len());
+        part.extend_from_slice(head);
+        part.extend_from_slice(&bytes[from..to]);
+        part.extend_from_slice(tail);
+        part.into()
+    }
 }
 
 /// What every item of a feed shares.
@@ -171,6 +293,14 @@ fn item_article(entry: &Entry, channel: &Channel, limits: &Limits) -> (Article, 
         .published
         .or(entry.updated)
         .map(|dt| Published::DateTime(dt.fixed_offset()));
+    article.updated = entry
+        .updated
+        .map(|dt| Published::DateTime(dt.fixed_offset()));
+    // Known by its URL, else by its guid: the copies of an item in many saved snapshots of
+    // the feed are one article.
+    let guid = entry.id.trim();
+    article.guid = (!guid.is_empty()).then(|| guid.to_string());
+    article.keyed_by_url = article.url.is_some() || article.guid.is_some();
     let authors: Vec<String> = entry
         .authors
         .iter()
@@ -194,6 +324,9 @@ fn item_article(entry: &Entry, channel: &Channel, limits: &Limits) -> (Article, 
     }
 
     let mut blocks_of = |text: &str, html_type: bool| {
+        // Beyond twice the article limit an item holds nothing that would be kept (the article
+        // is cut to the limit, with a warning); its markup is not worth parsing.
+        let text = head(text, limits.article_bytes.saturating_mul(2));
         if html_type || (!channel.typed && looks_like_markup(text)) {
             let (bounded, notes) = markup::bound_markup(text, limits);
             warnings.extend(notes);
@@ -237,6 +370,15 @@ fn item_article(entry: &Entry, channel: &Channel, limits: &Limits) -> (Article, 
         article.lede.clear();
     }
     (article, warnings)
+}
+
+/// The first `max` bytes of `text` or fewer, at a character boundary.
+fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Whether text typed as plain holds markup or entities after all (RSS descriptions say nothing
@@ -288,6 +430,43 @@ mod tests {
             b"<?xml version=\"1.0\"?><urlset><url/></urlset>"
         ));
         assert!(!xml_is_feed(b"not xml <rss>"));
+    }
+
+    #[test]
+    fn a_long_feed_is_parsed_in_slices_of_whole_items() {
+        let items: String = (0..ITEMS_PER_PARSE + 5)
+            .map(|n| format!("<item><title>Item {n}</title><description><![CDATA[<item>]]></description></item>\n"))
+            .collect();
+        let feed = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Long</title>\n{items}<!-- <item> --></channel></rss>"
+        );
+        let slices = ItemSlices::of(feed.as_bytes());
+        assert_eq!(slices.starts.len(), ITEMS_PER_PARSE + 5);
+        assert_eq!(slices.count(), 2);
+        let last = slices.slice(feed.as_bytes(), 1);
+        let last = std::str::from_utf8(&last).unwrap();
+        assert!(last.starts_with("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Long</title>\n<item><title>Item 10000<"), "{last}");
+        assert!(last.ends_with("<title>Item 10004</title><description><![CDATA[<item>]]></description></item>\n<!-- <item> --></channel></rss>"), "{last}");
+        assert_eq!(last.matches("<title>Item").count(), 5);
+
+        let mut records = Records::new(&Limits::default(), super::super::limits::Deadline::never());
+        parse_feed(feed.as_bytes(), &Limits::default(), &mut records).unwrap();
+        assert_eq!(records.articles.len(), ITEMS_PER_PARSE + 5);
+        assert_eq!(records.articles[ITEMS_PER_PARSE + 4].1.title, "Item 10004");
+        assert_eq!(
+            records.articles[ITEMS_PER_PARSE + 4].0,
+            Some(ITEMS_PER_PARSE + 5)
+        );
+    }
+
+    #[test]
+    fn a_short_feed_is_parsed_whole() {
+        let feed = b"<feed><entry><title>A</title></entry><atom:entry/></feed>";
+        let slices = ItemSlices::of(feed);
+        assert_eq!(slices.starts, [6, 37]);
+        assert_eq!(slices.end, 50);
+        assert_eq!(slices.count(), 1);
+        assert_eq!(&slices.slice(feed, 0)[..], &feed[..]);
     }
 
     #[test]

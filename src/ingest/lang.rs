@@ -7,22 +7,13 @@
 use whatlang::{Detector, Lang};
 
 use crate::article::{ENGLISH, INDONESIAN, UNDETERMINED};
+use crate::common::lang::{ENGLISH_WORDS, INDONESIAN_WORDS};
 
 /// How much text is enough to tell a language; more only costs time.
 const SAMPLE_CHARS: usize = 1000;
 
 /// Fewer words than this are only ever called English or Indonesian.
 const MIN_WORDS_FOR_OTHER: usize = 40;
-
-/// Function words that tell English from Indonesian in a headline.
-const ENGLISH_WORDS: &[&str] = &[
-    "the", "of", "and", "to", "in", "is", "for", "on", "at", "with", "by", "says", "said", "from",
-    "as", "it", "its", "be", "are", "was", "will", "vs", "up", "new", "over", "after", "net",
-];
-const INDONESIAN_WORDS: &[&str] = &[
-    "yang", "dan", "di", "ke", "dari", "ini", "itu", "untuk", "dengan", "tidak", "akan", "pada",
-    "dalam", "juga", "ada", "atau", "karena", "oleh", "sudah", "bisa", "kata", "baru", "para",
-];
 
 /// Function words that other languages written in Latin script rarely use.
 const ENGLISH_MARKERS: &[&str] = &[

@@ -242,6 +242,19 @@ pub(crate) fn cut_at_char(text: &mut String, max: usize) {
     }
 }
 
+/// Cuts an article's text to `max` bytes in all: the body gives way first, then the lede, then
+/// the title, each at a character boundary.
+pub(crate) fn cut_text(article: &mut crate::article::Article, max: usize) {
+    let mut room = max;
+    for text in [&mut article.title, &mut article.lede, &mut article.body] {
+        cut_at_char(text, room);
+        room -= text.len();
+    }
+    article
+        .headings
+        .retain(|h| article.body.contains(h.as_str()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

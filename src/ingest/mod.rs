@@ -474,7 +474,7 @@ fn finish(
     }
     let text_bytes = article.title.len() + article.lede.len() + article.body.len();
     if text_bytes > limits.article_bytes {
-        cut_text(&mut article, limits.article_bytes);
+        limits::cut_text(&mut article, limits.article_bytes);
         note(format!(
             "text of {} cut to the first {}",
             limits::size(text_bytes as u64),
@@ -503,7 +503,11 @@ fn finish(
         Some(n) => (format!("{path}#{n}"), format!("{key}#{n}")),
         None => (path.to_string(), key.to_string()),
     };
-    article.id = article_id(&record_key);
+    // An article known by its URL is named by it (the copies in other files are one
+    // article); any other by its file and record.
+    let url_key = crate::common::url::key_of(&article);
+    article.keyed_by_url = url_key.is_some();
+    article.id = article_id(url_key.as_deref().unwrap_or(&record_key));
     article.path = record_path;
     if article.lang.is_empty() {
         article.lang = lang::detect(&article.title, &article.lede, &article.body).to_string();
@@ -570,19 +574,6 @@ fn read_text(
     Ok(())
 }
 
-/// Cuts an article's text to `max` bytes in all: the body gives way first, then the lede, then
-/// the title, each at a character boundary.
-fn cut_text(article: &mut Article, max: usize) {
-    let mut room = max;
-    for text in [&mut article.title, &mut article.lede, &mut article.body] {
-        limits::cut_at_char(text, room);
-        room -= text.len();
-    }
-    article
-        .headings
-        .retain(|h| article.body.contains(h.as_str()));
-}
-
 pub use crate::common::article_id;
 
 /// A hash of a file's content, to tell a changed file from a touched one.
@@ -592,7 +583,16 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 
 /// Collapses runs of whitespace to one space and trims, for titles and metadata values.
 pub(crate) fn squash_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Word by word into one string: a list of the words first would take 16 bytes per word, four
+    // times the text of a page of short words (a 100 MB paragraph ran out of memory).
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

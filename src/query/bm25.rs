@@ -41,18 +41,64 @@ pub fn idf(n: u64, total: u64) -> f32 {
     ((total - n + 0.5) / (n + 0.5)).ln().max(IDF_FLOOR)
 }
 
+/// The documents a term's field is written for, which BM25 counts as the collection (its
+/// `N`, and the denominator of the average length). A language's fields hold its articles'
+/// text alone, so in an index of English and Indonesian news each language's statistics are
+/// its own articles': counted over every article, an Indonesian word in half the Indonesian
+/// articles would look rare beside thousands of English ones, and every Indonesian article
+/// longer than the average by the share of English ones.
+#[derive(Debug, Clone)]
+pub enum Population {
+    /// Every document (fields every article writes, such as the exact copy).
+    All,
+    /// The documents holding this term (a language code in the `lang` field).
+    Having(Term),
+    /// The documents holding none of these terms (the languages without their own fields).
+    Rest(Vec<Term>),
+}
+
 /// One term, scored with BM25 (saturation `k1`, [`B`]) and [`idf`].
 #[derive(Debug, Clone)]
 pub struct Bm25TermQuery {
     term: Term,
     k1: f32,
+    population: Population,
 }
 
 impl Bm25TermQuery {
-    /// A query for `term`, saturating its frequency with `k1` (see [`saturation`]).
+    /// A query for `term`, saturating its frequency with `k1` (see [`saturation`]), over
+    /// every document.
     pub fn new(term: Term, k1: f32) -> Self {
-        Bm25TermQuery { term, k1 }
+        Bm25TermQuery {
+            term,
+            k1,
+            population: Population::All,
+        }
     }
+
+    /// The same query, counting `population` as the collection.
+    pub fn within(mut self, population: Population) -> Self {
+        self.population = population;
+        self
+    }
+}
+
+/// The number of live documents in `population`.
+fn population_size(
+    stats: &dyn tantivy::query::Bm25StatisticsProvider,
+    population: &Population,
+) -> tantivy::Result<u64> {
+    Ok(match population {
+        Population::All => stats.total_num_docs()?,
+        Population::Having(term) => stats.doc_freq(term)?,
+        Population::Rest(terms) => {
+            let mut rest = stats.total_num_docs()?;
+            for term in terms {
+                rest = rest.saturating_sub(stats.doc_freq(term)?);
+            }
+            rest
+        }
+    })
 }
 
 impl Query for Bm25TermQuery {
@@ -63,8 +109,12 @@ impl Query for Bm25TermQuery {
                 statistics_provider: stats,
                 ..
             } => {
-                let total = stats.total_num_docs()?;
                 let n = stats.doc_freq(&self.term)?;
+                let total = if n == 0 {
+                    0
+                } else {
+                    population_size(stats, &self.population)?.max(n)
+                };
                 // A term in no document scores nothing, whatever the field's length: counting
                 // the field's tokens (a pass over its field norms) is spared.
                 let tokens = if n == 0 {

@@ -5,15 +5,16 @@
 pub mod bm25;
 pub mod dates;
 pub mod expand;
+pub mod lang;
+mod names;
 pub mod parse;
+mod words;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Searcher, Term};
 
 use crate::common::lang::normalize_code;
@@ -118,18 +119,17 @@ pub fn build_in(
             "sloppy phrases cost {cost} (words times slop; at most {SLOP_BUDGET})"
         )));
     }
-    let mut builder = Builder {
-        fields,
-        langs,
-        analyzers: HashMap::new(),
-        highlight: HashMap::new(),
-        typos: !filters.exact,
-        expander: Expander::new(searcher, fields.text_exact),
-        expanded: Expansions::default(),
-        failed: None,
-        searched: 0,
-    };
+    let mut builder = Builder::new(fields, langs, searcher);
+    builder.typos = !filters.exact;
+    // `--lang` filters outright; otherwise a query clearly in one language favours it.
+    if let (None, Some(searcher)) = (&filters.lang, searcher) {
+        builder.query_lang = builder.query_language(&tree, searcher)?;
+    }
     let query = builder.node(&tree, false);
+    let query = match (query, builder.query_lang) {
+        (Some(query), Some(analyzer)) => Some(lang::favour(query, fields, analyzer)),
+        (query, _) => query,
+    };
     builder.expanded.all_replaced =
         builder.searched > 0 && builder.expanded.replaced.len() == builder.searched;
     if let Some(error) = builder.failed {
@@ -292,6 +292,29 @@ struct Builder<'a> {
     failed: Option<tantivy::TantivyError>,
     /// Words (and phrases) the query looks for, outside `NOT`.
     searched: usize,
+    /// The analyzer of the language the query is clearly written in, if it is: the other
+    /// languages' articles' scores are weighted by [`lang::OTHER_LANG_WEIGHT`].
+    query_lang: Option<&'static str>,
+    /// The index searched, if any: where names' split and joined forms are looked up.
+    searcher: Option<&'a Searcher>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(fields: &'a Fields, langs: &'a [LangFields], searcher: Option<&'a Searcher>) -> Self {
+        Builder {
+            fields,
+            langs,
+            analyzers: HashMap::new(),
+            highlight: HashMap::new(),
+            typos: true,
+            expander: Expander::new(searcher, fields.text_exact),
+            expanded: Expansions::default(),
+            failed: None,
+            searched: 0,
+            query_lang: None,
+            searcher,
+        }
+    }
 }
 
 impl Builder<'_> {
@@ -359,6 +382,17 @@ impl Builder<'_> {
                         clauses.push((occur, q));
                     }
                 }
+                // Two words side by side may be one name the articles write joined (what
+                // analysis drops between them, as the `-` of `GO - JEK`, does not part them).
+                if !negated {
+                    let words: Vec<&Node> =
+                        children.iter().filter(|c| !self.is_empty_word(c)).collect();
+                    for pair in words.windows(2) {
+                        if let Some(q) = self.joined_words(pair[0], pair[1]) {
+                            clauses.push((Occur::Should, q));
+                        }
+                    }
+                }
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) && !clauses.is_empty() {
                     clauses.push((Occur::Must, Box::new(AllQuery)));
                 }
@@ -384,179 +418,4 @@ impl Builder<'_> {
             }
         }
     }
-
-    /// The other stems an Indonesian query word may have (see
-    /// [`analysis::indonesian_alternatives`]).
-    fn indonesian_alternatives(&mut self, text: &str, stem: &str) -> Vec<String> {
-        match self.analyse(analysis::PLAIN, text).as_slice() {
-            [word] => analysis::indonesian_alternatives(word, stem),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A word or phrase, looked for in every language's fields of the selected kind.
-    fn words(
-        &mut self,
-        text: &str,
-        field: Option<FieldSel>,
-        slop: u32,
-        phrase: bool,
-        negated: bool,
-    ) -> Option<Box<dyn Query>> {
-        let (fields, langs) = (self.fields, self.langs);
-        match field {
-            Some(FieldSel::Source) => return keyword(fields.source_key, &source_key(text)),
-            Some(FieldSel::Lang) => return keyword(fields.lang, &normalize_code(text)),
-            Some(FieldSel::Tags) => return keyword(fields.tags, text.trim()),
-            _ => {}
-        }
-        if !negated {
-            self.searched += 1;
-        }
-        let title_only = field == Some(FieldSel::Title);
-        let text = if phrase { text } else { strip_possessive(text) };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for lang in langs {
-            let terms = self.analyse(lang.analyzer, text);
-            if terms.is_empty() {
-                continue;
-            }
-            if !negated {
-                self.highlight
-                    .entry(lang.analyzer)
-                    .or_default()
-                    .extend(terms.iter().cloned());
-            }
-            let field = if title_only { lang.title } else { lang.text };
-            let k1 = bm25::saturation(lang.analyzer);
-            if let Some(q) = sequence(field, &terms, slop, k1) {
-                let split = !phrase && terms.len() > 1;
-                clauses.push((Occur::Should, weighted(q, split, SPLIT_PHRASE_WEIGHT)));
-            }
-            if !phrase && terms.len() == 1 && lang.analyzer == analysis::ID {
-                let alternatives = self.indonesian_alternatives(text, &terms[0]);
-                for alternative in &alternatives {
-                    let term = Term::from_field_text(field, alternative);
-                    let q = Box::new(bm25::Bm25TermQuery::new(term, k1));
-                    clauses.push((Occur::Should, weighted(q, true, ALTERNATIVE_WEIGHT)));
-                }
-                if !negated {
-                    let highlight = self.highlight.entry(lang.analyzer).or_default();
-                    highlight.extend(alternatives);
-                }
-            }
-            // A word that analysis split (`anti-spam`, `Ireland's`, `e-mail`) also matches its
-            // parts, so the joined form ranks first without losing texts that use one part.
-            if !phrase && terms.len() > 1 {
-                let parts = terms.iter().filter(|t| t.chars().count() > 1);
-                let queries =
-                    parts.filter_map(|part| sequence(field, std::slice::from_ref(part), 0, k1));
-                clauses.extend(queries.map(|q| (Occur::Should, q)));
-            }
-        }
-        // The exact copy rewards the unstemmed word; phrases are matched on positions alone.
-        if !phrase && !title_only {
-            let exact = self.analyse(analysis::PLAIN, text);
-            if exact.len() == 1 {
-                let term = Term::from_field_text(fields.text_exact, &exact[0]);
-                let k1 = bm25::saturation(analysis::PLAIN);
-                let q = Box::new(bm25::Bm25TermQuery::new(term, k1));
-                clauses.push((Occur::Should, weighted(q, true, EXACT_WEIGHT)));
-                // Typo tolerance as Meilisearch has it: one edit from 5 letters, two from 9.
-                let letters = exact[0].chars().count();
-                if self.typos && !negated && letters >= TYPO_MIN_CHARS {
-                    let edits = if letters >= TWO_TYPOS_MIN_CHARS { 2 } else { 1 };
-                    let typo = Expansion::Typo {
-                        edits,
-                        weight: TYPO_WEIGHT,
-                    };
-                    let q = self.expand(&exact[0], typo, negated);
-                    clauses.push((Occur::Should, q));
-                }
-            }
-        }
-        match clauses.len() {
-            0 => None,
-            _ => Some(Box::new(BooleanQuery::new(clauses))),
-        }
-    }
-}
-
-impl Builder<'_> {
-    /// Words beginning with `text`, in the unstemmed text (or titles, which it includes).
-    fn prefix(
-        &mut self,
-        text: &str,
-        field: Option<FieldSel>,
-        negated: bool,
-    ) -> Option<Box<dyn Query>> {
-        if matches!(
-            field,
-            Some(FieldSel::Source | FieldSel::Lang | FieldSel::Tags)
-        ) {
-            return self.words(text, field, 0, false, negated);
-        }
-        let plain = self.analyse(analysis::PLAIN, text);
-        let [beginning] = plain.as_slice() else {
-            // `e-mai*`: the words before the last as typed, the last as a prefix.
-            return self.words(text, field, 0, true, negated);
-        };
-        let beginning = beginning.clone();
-        if !negated {
-            self.searched += 1;
-        }
-        Some(self.expand(&beginning, Expansion::Prefix, negated))
-    }
-}
-
-/// `query` weighted by `weight` when `apply`.
-fn weighted(query: Box<dyn Query>, apply: bool, weight: f32) -> Box<dyn Query> {
-    if apply {
-        Box::new(BoostQuery::new(query, weight))
-    } else {
-        query
-    }
-}
-
-/// A word without its English possessive `'s` (`Ireland's` → `Ireland`), which analysis would
-/// otherwise split off as a word `s` and turn the name into a phrase. English stemmers drop it
-/// too (Porter2's step 0), and articles say "Ireland" far more often than "Ireland's".
-fn strip_possessive(text: &str) -> &str {
-    for suffix in ["'s", "'S", "\u{2019}s", "\u{2019}S"] {
-        if let Some(stem) = text.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                return stem;
-            }
-        }
-    }
-    text
-}
-
-/// One term (its frequency saturated with `k1`), or the terms in sequence (within `slop`)
-/// when analysis split the text.
-fn sequence(field: Field, terms: &[String], slop: u32, k1: f32) -> Option<Box<dyn Query>> {
-    match terms {
-        [] => None,
-        [one] => {
-            let term = Term::from_field_text(field, one);
-            Some(Box::new(bm25::Bm25TermQuery::new(term, k1)))
-        }
-        many => {
-            let terms: Vec<(usize, Term)> = many
-                .iter()
-                .enumerate()
-                .map(|(n, t)| (n, Term::from_field_text(field, t)))
-                .collect();
-            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
-        }
-    }
-}
-
-fn keyword(field: Field, value: &str) -> Option<Box<dyn Query>> {
-    (!value.is_empty()).then(|| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        ))
-    })
 }

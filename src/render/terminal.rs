@@ -220,8 +220,13 @@ pub fn write_stats(out: &mut impl Write, s: &Stats, style: Style) -> io::Result<
 
 /// The one-line summary of an index run.
 pub fn index_summary(r: &IndexReport) -> String {
+    // Copies folded into an article known by its URL show only when there were some.
+    let folded = match r.folded {
+        0 => String::new(),
+        n => format!(", {n} folded"),
+    };
     let mut text = format!(
-        "{} files: {} added, {} updated, {} unchanged, {} removed; {} skipped, {} failed",
+        "{} files: {} added, {} updated, {} unchanged, {} removed{folded}; {} skipped, {} failed",
         r.files, r.added, r.updated, r.unchanged, r.removed, r.skipped, r.failed,
     );
     if r.warnings > 0 {

@@ -4,25 +4,27 @@
 
 pub mod analysis;
 pub mod damage;
+mod document;
 mod read_only;
 pub(crate) mod version;
+
+pub use document::{ArticleDocument, FieldValue};
 
 use std::path::Path;
 
 use tantivy::directory::{Directory, MmapDirectory};
-use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
     Document, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
     Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{DateTime, Index, IndexSettings, TantivyDocument};
+use tantivy::{DocAddress, Index, IndexSettings, Searcher, TantivyDocument};
 
 use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The number of articles from which an index is searched on several threads, one segment
 /// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
@@ -61,6 +63,15 @@ pub struct LangFields {
 /// scores like BM25F (term frequencies weighted per part, then saturated once), which ranks
 /// multi-word queries better than a sum of per-field BM25 scores.
 pub const TITLE_REPEAT: usize = 4;
+/// Bytes of an article's lede, and of its body, kept in the docstore, which every hit of a
+/// search reads (and decompresses whole: tantivy compresses stored documents in blocks). A
+/// longer one keeps its rest in a fast field ([`Fields::body_rest`]) that only `show`,
+/// `similar` and `export` read,
+/// so a hit on an article of megabytes costs about what one on a long ordinary article does.
+/// Well above what the snippet code scans of a hit (`search::snippet::SCAN_BYTES`), and above
+/// the whole of nearly every news article.
+pub const STORED_BODY_BYTES: usize = 128 << 10;
+
 /// Times the lede is written into the combined text field.
 pub const LEDE_REPEAT: usize = 1;
 /// Times the title is written into the exact (unstemmed) copy of the text: as often as into
@@ -78,12 +89,18 @@ pub struct Fields {
     pub path: Field,
     /// Canonical path of the file the article came from: the unit of incremental updates.
     pub file: Field,
+    /// For an article known by its URL, each file holding a copy, with its stamp (fast,
+    /// multi-valued; see `index::copies`).
+    pub copy: Field,
     /// Stored title.
     pub title: Field,
-    /// Stored lede.
+    /// Stored lede: all of it, or its first [`STORED_BODY_BYTES`].
     pub lede: Field,
-    /// Stored body.
+    /// Stored body: all of it, or its first [`STORED_BODY_BYTES`].
     pub body: Field,
+    /// The rest of a lede or body longer than [`STORED_BODY_BYTES`], in numbered pieces (a
+    /// bytes fast field, not stored).
+    pub body_rest: Field,
     /// Stored sub-headings.
     pub headings: Field,
     /// Stored URL.
@@ -185,9 +202,11 @@ pub fn build_schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         file: b.add_text_field("file", fast_string()),
+        copy: b.add_text_field("copy", fast_string()),
         title: b.add_text_field("title", STORED),
         lede: b.add_text_field("lede", STORED),
         body: b.add_text_field("body", STORED),
+        body_rest: b.add_bytes_field("body_rest", FAST),
         headings: b.add_text_field("headings", STORED),
         url: b.add_text_field("url", STORED),
         source: b.add_text_field("source", STORED),
@@ -395,33 +414,43 @@ impl Fields {
             .into_tantivy_document()
     }
 
-    /// The document tantivy indexes for an article from the file `stamp`: it reads each field
-    /// from the article itself, so the writer's queue holds the text once.
-    pub fn article_document(
-        &self,
-        article: Article,
-        stamp: FileStamp,
-        story: StoryStamp,
-    ) -> ArticleDocument {
-        ArticleDocument {
-            fields: self.clone(),
-            id_key: id_key(&article.id),
-            source_key: article.source.as_deref().map(source_key),
-            published: article
-                .published
-                .as_ref()
-                .map(|p| (DateTime::from_timestamp_secs(p.timestamp()), p.to_iso())),
-            fetched: article
-                .fetched
-                .as_ref()
-                .map(|p| (DateTime::from_timestamp_secs(p.timestamp()), p.to_iso())),
-            article,
-            stamp,
-            story,
+    /// The whole article stored at `addr`, the rest of a long lede or body read from its fast
+    /// field (pieces numbered from `document::BODY_PIECES_FROM` on are the body's).
+    pub fn stored_article(&self, searcher: &Searcher, addr: DocAddress) -> Result<Article> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let mut article = self.to_article(&doc);
+        let rest = searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .bytes("body_rest")?;
+        if let Some(rest) = rest {
+            let mut pieces = Vec::new();
+            for ord in rest.term_ords(addr.doc_id) {
+                let mut piece = Vec::new();
+                rest.ord_to_bytes(ord, &mut piece)?;
+                pieces.push(piece);
+            }
+            pieces.sort();
+            let number = |p: &Vec<u8>| {
+                p.get(..4)
+                    .map_or(0, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]))
+            };
+            let of_body = |p: &Vec<u8>| number(p) >= document::BODY_PIECES_FROM;
+            for (text, body) in [(&mut article.lede, false), (&mut article.body, true)] {
+                let bytes: Vec<u8> = pieces
+                    .iter()
+                    .filter(|p| of_body(p) == body)
+                    .flat_map(|p| p.get(4..).unwrap_or(&[]))
+                    .copied()
+                    .collect();
+                text.push_str(&String::from_utf8_lossy(&bytes));
+            }
         }
+        Ok(article)
     }
 
-    /// The article a stored document holds.
+    /// The article a stored document holds, its body cut to [`STORED_BODY_BYTES`] (a hit's
+    /// view; [`Fields::stored_article`] reads the whole).
     pub fn to_article(&self, doc: &TantivyDocument) -> Article {
         let text = |field: Field| first_text(doc, field).unwrap_or_default();
         let opt = |field: Field| first_text(doc, field).filter(|s| !s.is_empty());
@@ -446,113 +475,6 @@ impl Fields {
             fetched: opt(self.fetched_text).and_then(|t| Published::from_iso(&t)),
             ..Article::default()
         }
-    }
-}
-
-/// An article as tantivy indexes it. tantivy's writer queues up to 10,000 documents; a
-/// `TantivyDocument` would copy each article's text into every field that indexes it (stored,
-/// stemmed with the title repeated, exact), three to four times over, where this one lends
-/// tantivy the article's own strings (the queue holds about a third of what it did).
-pub struct ArticleDocument {
-    fields: Fields,
-    article: Article,
-    stamp: FileStamp,
-    story: StoryStamp,
-    id_key: u64,
-    source_key: Option<String>,
-    published: Option<(DateTime, String)>,
-    fetched: Option<(DateTime, String)>,
-}
-
-/// One value of an [`ArticleDocument`], borrowed from it.
-#[derive(Debug, Clone)]
-pub enum FieldValue<'a> {
-    /// Text.
-    Str(&'a str),
-    /// An unsigned number.
-    U64(u64),
-    /// A signed number.
-    I64(i64),
-    /// A date.
-    Date(DateTime),
-}
-
-impl<'a> tantivy::schema::Value<'a> for FieldValue<'a> {
-    type ArrayIter = std::iter::Empty<Self>;
-    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
-
-    fn as_value(&self) -> ReferenceValue<'a, Self> {
-        ReferenceValue::Leaf(match *self {
-            FieldValue::Str(s) => ReferenceValueLeaf::Str(s),
-            FieldValue::U64(n) => ReferenceValueLeaf::U64(n),
-            FieldValue::I64(n) => ReferenceValueLeaf::I64(n),
-            FieldValue::Date(d) => ReferenceValueLeaf::Date(d),
-        })
-    }
-}
-
-impl ArticleDocument {
-    fn values(&self) -> Vec<(Field, FieldValue<'_>)> {
-        use FieldValue::{Str, I64, U64};
-        let (f, article, stamp, story) = (&self.fields, &self.article, &self.stamp, &self.story);
-        let mut out = vec![
-            (f.simhash, U64(story.simhash)),
-            (f.story, U64(story.story)),
-            (f.title_hash, U64(story.title_hash)),
-            (f.id, Str(&article.id)),
-            (f.id_key, U64(self.id_key)),
-            (f.path, Str(&article.path)),
-            (f.file, Str(&stamp.key)),
-            (f.hash, U64(stamp.hash)),
-            (f.mtime, I64(stamp.mtime)),
-            (f.size, U64(stamp.size)),
-            (f.lang, Str(&article.lang)),
-            (f.title, Str(&article.title)),
-            (f.lede, Str(&article.lede)),
-            (f.body, Str(&article.body)),
-        ];
-        let analysed = f.for_lang(&article.lang);
-        out.push((analysed.title, Str(&article.title)));
-        for (text, times, exact_times) in [
-            (&article.title, TITLE_REPEAT, EXACT_TITLE_REPEAT),
-            (&article.lede, LEDE_REPEAT, LEDE_REPEAT),
-            (&article.body, 1, 1),
-        ] {
-            if !text.is_empty() {
-                out.extend(std::iter::repeat_n((analysed.text, Str(text)), times));
-                out.extend(std::iter::repeat_n((f.text_exact, Str(text)), exact_times));
-            }
-        }
-        out.extend(article.headings.iter().map(|h| (f.headings, Str(h))));
-        if let Some(url) = &article.url {
-            out.push((f.url, Str(url)));
-        }
-        if let (Some(source), Some(key)) = (&article.source, &self.source_key) {
-            out.push((f.source, Str(source)));
-            out.push((f.source_key, Str(key)));
-        }
-        if let Some(author) = &article.author {
-            out.push((f.author, Str(author)));
-        }
-        out.extend(article.tags.iter().map(|t| (f.tags, Str(t))));
-        if let Some((date, iso)) = &self.published {
-            out.push((f.published, FieldValue::Date(*date)));
-            out.push((f.published_text, Str(iso)));
-        }
-        if let Some((date, iso)) = &self.fetched {
-            out.push((f.fetched, FieldValue::Date(*date)));
-            out.push((f.fetched_text, Str(iso)));
-        }
-        out
-    }
-}
-
-impl Document for ArticleDocument {
-    type Value<'a> = FieldValue<'a>;
-    type FieldsValuesIter<'a> = std::vec::IntoIter<(Field, FieldValue<'a>)>;
-
-    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
-        self.values().into_iter()
     }
 }
 

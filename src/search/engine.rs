@@ -315,7 +315,7 @@ impl Engine {
             );
             let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
             match found.first() {
-                Some((_, addr)) => Ok(Some(self.inner.fields.to_article(&searcher.doc(*addr)?))),
+                Some((_, addr)) => Ok(Some(self.inner.fields.stored_article(&searcher, *addr)?)),
                 None => Ok(None),
             }
         };

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::article::Article;
 use crate::error::Result;
@@ -75,11 +75,7 @@ impl Iterator for StoredArticles {
     fn next(&mut self) -> Option<Result<Article>> {
         let &(_, addr) = self.order.get(self.next)?;
         self.next += 1;
-        let doc: tantivy::Result<TantivyDocument> = self.searcher.doc(addr);
-        Some(
-            doc.map(|doc| self.fields.to_article(&doc))
-                .map_err(Into::into),
-        )
+        Some(self.fields.stored_article(&self.searcher, addr))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

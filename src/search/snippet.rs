@@ -89,6 +89,9 @@ impl TypoMatcher {
 /// nearly every news article, several times over, so their snippets are what they were; the
 /// first 64 KiB of a long one are where its lede and its story's key words are.
 pub const SCAN_BYTES: usize = 64 * 1024;
+// A hit reads the body the docstore keeps: the scan must find all it looks at there, and one
+// byte more, to know that the body goes on.
+const _: () = assert!(crate::schema::STORED_BODY_BYTES > SCAN_BYTES);
 
 /// The text snippets are cut from: the lede, then the body, together cut to their first
 /// [`SCAN_BYTES`] at a word boundary (a lede can be long too: a plain-text file's first

@@ -427,3 +427,171 @@ fn trend_counts_dates_centuries_apart_in_one_segment() {
     let by_span = engine_of(articles, 2).trend(&chosen).unwrap();
     assert_eq!(by_span.by, Period::Year);
 }
+
+/// An article in `lang` from `/news/{name}`.
+fn written(name: &str, lang: &str, title: &str, body: &str) -> Article {
+    let path = format!("/news/{name}");
+    Article {
+        id: crate::common::article_id(&path),
+        path,
+        title: title.into(),
+        body: body.into(),
+        lang: lang.into(),
+        ..Default::default()
+    }
+}
+
+/// English newswire that says "digital" over and over, Indonesian news that says it once.
+fn english_and_indonesian() -> Engine {
+    let mut articles = Vec::new();
+    for n in 0..6 {
+        let body = "Digital Equipment said digital sales rose. The digital unit grew.";
+        articles.push(written(
+            &format!("en{n}.txt"),
+            "en",
+            "DIGITAL RESULTS",
+            body,
+        ));
+    }
+    let id = [
+        (
+            "Pembayaran digital makin ramai",
+            "Layanan pembayaran digital dipakai warga.",
+        ),
+        (
+            "Dompet elektronik baru",
+            "Pembayaran lewat ponsel dengan saldo digital.",
+        ),
+        (
+            "Ojek online di Jakarta",
+            "Pengemudi ojek menerima pembayaran tunai.",
+        ),
+        ("Bank tambah kanal", "Bank membuka kanal pembayaran baru."),
+        (
+            "Tagihan listrik",
+            "Pembayaran tagihan listrik bisa di minimarket.",
+        ),
+        ("Tiket kereta", "Pembayaran tiket kereta kini nontunai."),
+        (
+            "Harga cabai naik",
+            "Pedagang di pasar mengeluh harga cabai yang naik.",
+        ),
+    ];
+    for (n, (title, body)) in id.iter().enumerate() {
+        articles.push(written(&format!("id{n}.txt"), "id", title, body));
+    }
+    // Other news in both languages, so that neither word is in most of its language's articles.
+    for n in 0..24 {
+        let body = format!("Oil prices rose on day {n} as traders bought crude.");
+        articles.push(written(
+            &format!("oil{n}.txt"),
+            "en",
+            "Oil prices rise",
+            &body,
+        ));
+        let body = format!("Harga beras di pasar naik pada hari ke-{n} menurut pedagang.");
+        articles.push(written(
+            &format!("beras{n}.txt"),
+            "id",
+            "Harga beras naik",
+            &body,
+        ));
+    }
+    engine_of(articles, 20)
+}
+
+#[test]
+fn a_query_clearly_in_one_language_ranks_that_language_first() {
+    let engine = english_and_indonesian();
+    let langs = |query: &str, lang: Option<&str>| {
+        let mut options = SearchOptions::new(query);
+        options.filters.lang = lang.map(str::to_string);
+        options.limit = 20;
+        options.collapse = false;
+        let hits = engine.search(&options).unwrap().hits;
+        hits.into_iter().map(|h| h.lang).collect::<Vec<_>>()
+    };
+    // `pembayaran` is Indonesian alone: the six Indonesian matches come first (even those
+    // without `digital`), then the English articles that only share `digital`, still found.
+    let paid = langs("pembayaran digital", None);
+    assert_eq!(paid[..6], ["id"; 6], "{paid:?}");
+    assert_eq!(paid[6..], ["en"; 6], "{paid:?}");
+    // `--lang` still filters outright.
+    assert_eq!(langs("pembayaran digital", Some("en")), ["en"; 6]);
+    // Which queries are clearly in one language: by a word found in one language's articles
+    // alone, or by function words; `digital` is in both languages' articles.
+    let searcher = engine.inner.reader.searcher();
+    let in_use = engine.langs_in_use(&searcher).unwrap();
+    let language = |text: &str| {
+        crate::query::lang::language_of(text, &engine.inner.fields, &in_use, &searcher).unwrap()
+    };
+    use crate::schema::analysis::{EN, ID};
+    assert_eq!(language("pembayaran digital"), Some(ID));
+    assert_eq!(language("harga yang digital"), Some(ID));
+    assert_eq!(language("digital"), None);
+    assert_eq!(language("the digital"), Some(EN));
+    assert_eq!(language("oil pembayaran"), None, "mixed");
+}
+
+#[test]
+fn names_are_found_joined_split_and_hyphenated() {
+    let mut articles = vec![
+        written(
+            "a.txt",
+            "id",
+            "GO - JEK ekspansi",
+            "GO - JEK membuka layanan di kota baru.",
+        ),
+        written(
+            "b.txt",
+            "id",
+            "Liga sepak bola",
+            "Sponsor liga adalah Gojek dan Traveloka.",
+        ),
+        written(
+            "c.txt",
+            "id",
+            "Pos terapkan blockchain",
+            "Pos memakai blockchain untuk giro.",
+        ),
+        written(
+            "d.txt",
+            "en",
+            "UK firms embrace e-commerce",
+            "Firms sell online.",
+        ),
+    ];
+    for n in 0..6 {
+        let body = format!("Harga beras naik pada hari ke-{n}, pergi ke pasar.");
+        articles.push(written(&format!("f{n}.txt"), "id", "Harga beras", &body));
+    }
+    let engine = engine_of(articles, 5);
+    let found = |query: &str| {
+        let mut options = SearchOptions::new(query);
+        options.collapse = false;
+        let hits = engine.search(&options).unwrap().hits;
+        let mut paths: Vec<String> = hits.iter().map(|h| h.path.clone()).collect();
+        paths.sort();
+        (paths, hits)
+    };
+    let gojek = ["/news/a.txt", "/news/b.txt"];
+    for query in ["gojek", "go-jek", "Go Jek", "GO - JEK"] {
+        assert_eq!(found(query).0, gojek, "{query}");
+    }
+    // The split form is highlighted where it matched.
+    let (_, hits) = found("gojek");
+    let split = hits.iter().find(|h| h.path == "/news/a.txt").unwrap();
+    let text = &split.snippet.text;
+    let marked: Vec<&str> = split
+        .snippet
+        .highlights
+        .iter()
+        .map(|&(s, e)| &text[s..e])
+        .collect();
+    assert!(
+        marked.contains(&"GO") && marked.contains(&"JEK"),
+        "{marked:?}"
+    );
+    assert_eq!(found("block chain").0, ["/news/c.txt"]);
+    assert_eq!(found("ecommerce").0, ["/news/d.txt"]);
+}

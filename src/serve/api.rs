@@ -9,6 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use warta::search::SearchOptions;
 
 use super::error::ApiError;
 use super::params::{pairs, trend_options_of, SearchRequest, MAX_LIMIT};
@@ -17,6 +18,8 @@ use crate::render::json::{ArticleJson, ErrorJson, SearchJson, StatsJson, TrendJs
 
 /// The most searches in one batch.
 const MAX_BATCH: usize = 1000;
+/// A batch gets another thread for each this many searches (up to the cores).
+const BATCH_PER_THREAD: usize = 8;
 
 /// `GET /api/search`: as `warta search --json`.
 pub async fn search(
@@ -66,28 +69,64 @@ pub async fn batch(
         ));
     }
     let options: Vec<_> = requests.iter().map(SearchRequest::options).collect();
+    // The searches of a batch are independent: they run on the cores side by side, each
+    // thread a contiguous run of them, answered in order.
+    let threads = state.cores.min(options.len().div_ceil(BATCH_PER_THREAD));
     let body = state
-        .run(move |engine| {
+        .run_wide(threads, move |engine| {
+            let per_thread = options.len().div_ceil(threads.max(1)).max(1);
+            let mut runs = Vec::new();
+            let mut rest = options;
+            while !rest.is_empty() {
+                let tail = rest.split_off(per_thread.min(rest.len()));
+                runs.push(std::mem::replace(&mut rest, tail));
+            }
+            let parts: Vec<Result<Vec<u8>, ApiError>> = std::thread::scope(|scope| {
+                let runs: Vec<_> = runs
+                    .into_iter()
+                    .map(|run| scope.spawn(move || batch_part(engine, run)))
+                    .collect();
+                runs.into_iter()
+                    .map(|r| r.join().unwrap_or(Err(ApiError::Internal)))
+                    .collect()
+            });
             let mut out = b"[".to_vec();
-            for (i, options) in options.into_iter().enumerate() {
-                if i > 0 {
+            for part in parts {
+                let part = part?;
+                if out.len() > 1 && !part.is_empty() {
                     out.push(b',');
                 }
-                let answered = options.and_then(|o| Ok(engine.search(&o)?));
-                match answered {
-                    Ok(hits) => out.extend(json(&SearchJson::new(&shown(hits)))?),
-                    Err(err @ ApiError::BadRequest { .. }) => {
-                        let (error, hint) = err.message();
-                        out.extend(json(&ErrorJson::new(&error, hint.as_deref()))?);
-                    }
-                    Err(err) => return Err(err),
-                }
+                out.extend(part);
             }
             out.push(b']');
             Ok(out)
         })
         .await?;
     Ok(answer(body))
+}
+
+/// The answers to a run of a batch's searches, comma-separated: each search's result, or its
+/// `{error, hint}` when it cannot run.
+fn batch_part(
+    engine: &warta::search::Engine,
+    run: Vec<Result<SearchOptions, ApiError>>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    for (i, options) in run.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let answered = options.and_then(|o| Ok(engine.search(&o)?));
+        match answered {
+            Ok(hits) => out.extend(json(&SearchJson::new(&shown(hits)))?),
+            Err(err @ ApiError::BadRequest { .. }) => {
+                let (error, hint) = err.message();
+                out.extend(json(&ErrorJson::new(&error, hint.as_deref()))?);
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(out)
 }
 
 /// `GET /api/articles/{id}`: as `warta show --json` (by id or the article's path).

@@ -21,7 +21,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use axum::extract::{DefaultBodyLimit, Request, State as Shared};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Method};
 use axum::middleware::{self, Next};
@@ -119,14 +120,21 @@ fn router(state: Arc<State>, cors: Option<&str>) -> anyhow::Result<Router> {
     Ok(app)
 }
 
-/// Refuses over-long request targets, adds the security headers to every response, and
+/// Refuses over-long request targets and bodies, adds the security headers to every response, and
 /// writes the access log line when asked.
 async fn guard(Shared(state): Shared<Arc<State>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let target = request.uri().to_string();
+    // A body announced as too large is refused before any of it is read or waited for.
+    let announced = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let mut response = if target.len() > MAX_URI_BYTES {
         ApiError::UriTooLong.into_response()
+    } else if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        ApiError::BodyTooLarge.into_response()
     } else {
         next.run(request).await
     };

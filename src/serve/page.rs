@@ -206,7 +206,7 @@ fn results(r: &SearchRequest, hits: &Hits, trend: &Trend) -> Markup {
                 (hit_list(hits))
                 nav.pages aria-label="Pages" {
                     @if offset > 0 {
-                        a rel="prev" href=(link(r, &[("offset", Some(offset.saturating_sub(limit).to_string()))])) { "← Newer page" }
+                        a rel="prev" href=(link(r, &[("offset", Some(offset.saturating_sub(limit).to_string()))])) { "← Previous page" }
                     }
                     @if offset + shown < hits.total {
                         a rel="next" href=(link(r, &[("offset", Some((offset + limit).to_string()))])) { "Next page →" }
@@ -226,7 +226,7 @@ fn facets(r: &SearchRequest, hits: &Hits) -> Markup {
                 ul {
                     @for (value, count) in counts.iter().take(20) {
                         li {
-                            a href=(link(r, &facet_filter(*facet, value))) { (value) }
+                            a href=(link(r, &facet_filter(*facet, value))) { (facet_label(*facet, value)) }
                             " " span.count { (count) }
                         }
                     }
@@ -241,6 +241,15 @@ fn facet_heading(facet: Facet) -> &'static str {
         Facet::Source => "Source",
         Facet::Lang => "Language",
         Facet::Year => "Year",
+    }
+}
+
+/// A facet value as people read it: languages by name, the rest as stored.
+fn facet_label(facet: Facet, value: &str) -> &str {
+    match (facet, value) {
+        (Facet::Lang, "en") => "English",
+        (Facet::Lang, "id") => "Indonesian",
+        _ => value,
     }
 }
 
@@ -410,6 +419,14 @@ mod tests {
         assert!(!is_web_link("javascript:alert(1)"));
         assert!(!is_web_link(" JavaScript:alert(1)"));
         assert!(!is_web_link("data:text/html,x"));
+    }
+
+    #[test]
+    fn languages_are_named_other_facet_values_shown_as_stored() {
+        assert_eq!(facet_label(Facet::Lang, "id"), "Indonesian");
+        assert_eq!(facet_label(Facet::Lang, "en"), "English");
+        assert_eq!(facet_label(Facet::Lang, "und"), "und");
+        assert_eq!(facet_label(Facet::Source, "id"), "id");
     }
 
     #[test]

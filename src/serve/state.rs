@@ -24,6 +24,8 @@ pub struct State {
     /// Searches are CPU work: at most this many run at once, the others wait their turn
     /// (within their time budget) rather than crowd the cores.
     running: Arc<Semaphore>,
+    /// The cores of the machine: the most threads one request may search on.
+    pub cores: usize,
 }
 
 /// An engine and the commit it reads.
@@ -66,6 +68,7 @@ impl State {
             log,
             opened: Mutex::new(None),
             running: Arc::new(Semaphore::new(cores * 2)),
+            cores,
         }
     }
 
@@ -94,10 +97,22 @@ impl State {
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
+        self.run_wide(1, work).await
+    }
+
+    /// As [`State::run`], for work that searches on `threads` threads of its own (at most
+    /// [`State::cores`]): it waits for as many turns, so that the searches running at once stay
+    /// bounded.
+    pub async fn run_wide<T, F>(self: &Arc<Self>, threads: usize, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
+    {
         let state = Arc::clone(self);
+        let turns = threads.clamp(1, self.cores) as u32;
         let task = async move {
             let turn = Arc::clone(&state.running)
-                .acquire_owned()
+                .acquire_many_owned(turns)
                 .await
                 .map_err(|_| ApiError::Internal)?;
             let done = tokio::task::spawn_blocking(move || {

@@ -40,6 +40,17 @@ fn hostile_corpus(s: &Sandbox) {
         "docs/plain.txt",
         "Plain chips\n\nShared words about chips and escapadeword once more.\n",
     );
+    // A feed whose channel and item carry escapes as XML character references.
+    let esc = "&#x1b;[2J&#x1b;]52;c;cm0gLXJmIH4=&#x07;";
+    s.write(
+        "docs/feed.rss",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed{esc}</title>\
+             <item><title>Feedescapade item{esc}</title><link>https://example.com/{esc}</link>\
+             <description>The feedescapade text{esc} about chips.</description></item>\
+             </channel></rss>"
+        ),
+    );
     s.write(&format!("docs/empty{CLEAR}{CLIPBOARD}.md"), "");
     s.write(&format!("docs/broken{CLIPBOARD}.json"), "{\"title\": \"cut");
 }
@@ -109,7 +120,11 @@ fn no_raw_escape_reaches_a_terminal_from_any_command_or_format() {
             format,
         ]);
         add(&["similar", &id, "--format", format]);
+        add(&["search", "feedescapade", "--format", format]);
     }
+    add(&["show", "docs/feed.rss#1"]);
+    add(&["roots"]);
+    add(&["check"]);
     add(&["search", "escapadeword", "--count"]);
     add(&["show", &id]);
     add(&["stats"]);
@@ -123,6 +138,7 @@ fn no_raw_escape_reaches_a_terminal_from_any_command_or_format() {
     add(&["search", "escapadeword", "--sort", &echo]);
     add(&["search", "escapadeword", "--since", &echo]);
     add(&["--index", &echo, "search", "x"]);
+    add(&["forget", &echo]);
     add(&["search", &format!("title:{CLEAR}escapadeword {CLIPBOARD}")]);
     for (what, args) in &runs {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -47,7 +47,7 @@ fn check(query: &str) {
 }
 
 /// Pieces of query syntax, to make strings that are almost valid.
-fn piece() -> impl Strategy<Value = String> {
+pub(crate) fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("\"".to_string()),
         Just("(".to_string()),
@@ -120,12 +120,14 @@ fn hostile_strings() {
     }
 }
 
+/// A sloppy phrase of `n` times `word`.
+pub fn phrase(word: &str, n: usize, slop: u32) -> String {
+    format!("\"{}\"~{slop}", vec![word; n].join(" "))
+}
+
 /// Queries built to exhaust memory or time: repeated words in sloppy phrases, huge slops, open
-/// date ranges, thousands of terms, deep nesting. Each is answered or refused with a message.
-#[test]
-fn costly_queries_are_answered_or_refused() {
-    let phrase =
-        |word: &str, n: usize, slop: u32| format!("\"{}\"~{slop}", vec![word; n].join(" "));
+/// date ranges, thousands of terms, deep nesting (`hostile.rs` runs them under a memory limit).
+pub fn costly_queries() -> Vec<String> {
     let mut queries = vec![
         phrase("microsoft", 40, 100),
         phrase("microsoft", 250, 100),
@@ -156,7 +158,13 @@ fn costly_queries_are_answered_or_refused() {
         queries.push(format!("published:{range}"));
         queries.push(format!("cloud published:{range}"));
     }
-    for query in &queries {
+    queries
+}
+
+/// Each of the [`costly_queries`] is answered or refused with a message.
+#[test]
+fn costly_queries_are_answered_or_refused() {
+    for query in &costly_queries() {
         check(query);
     }
     let refused = |query: &str| {

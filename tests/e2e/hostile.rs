@@ -329,6 +329,24 @@ fn costly_queries_are_refused_with_exit_2_and_open_ranges_answered() {
         let run = run_limited(&sandbox, &["search", &format!("nimbus published:{range}")]);
         assert!(run.code <= 1, "{range}: {run:?}");
     }
+    // The query fuzzer's costly queries (repeated words, huge slops, 10,000 terms, open ranges),
+    // each answered or refused by the binary under the same limit.
+    for query in crate::fuzz::costly_queries() {
+        // Linux takes no single argument over 128 KiB (the fuzzer sends those in-process).
+        if query.len() >= 128 << 10 {
+            continue;
+        }
+        let run = run_limited(&sandbox, &["search", "--", &query]);
+        let shown: String = query.chars().take(60).collect();
+        assert!(run.code <= 2, "{shown}: {run:?}");
+        if run.code == 2 {
+            let line = run.stderr.trim_end();
+            assert!(
+                line.starts_with("warta: ") && !line.contains('\n') && !line.contains("panicked"),
+                "{shown}: {line}"
+            );
+        }
+    }
 }
 
 /// The story an article gets does not depend on the order its files are indexed in: the same
@@ -459,4 +477,174 @@ fn hostile_web_archives_are_read_in_bounded_memory_and_their_good_pages_kept() {
         has("hostile.warc.gz", "bytes that are not gzip data"),
         "{reasons:?}"
     );
+}
+
+/// An RSS 2.0 feed's head and tail, around its items.
+const FEED_HEAD: &str =
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Hostile feed</title>\n";
+const FEED_TAIL: &str = "</channel></rss>\n";
+
+/// A gzip file of a feed whose items are `copies` times `item`, streamed in members so that
+/// neither the test nor the disk holds the whole of it.
+fn write_feed_gz(path: &Path, item: &str, copies: usize) {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    file.write_all(&gzip_member(FEED_HEAD.as_bytes())).unwrap();
+    // Members of up to 16 MiB of items each.
+    let per_member = ((16 << 20) / item.len()).clamp(1, copies.max(1));
+    let member = gzip_member(item.repeat(per_member).as_bytes());
+    for _ in 0..copies / per_member {
+        file.write_all(&member).unwrap();
+    }
+    let rest = copies % per_member;
+    if rest > 0 {
+        file.write_all(&gzip_member(item.repeat(rest).as_bytes()))
+            .unwrap();
+    }
+    file.write_all(&gzip_member(FEED_TAIL.as_bytes())).unwrap();
+    file.flush().unwrap();
+}
+
+/// A feed with one item whose description is `inner`.
+fn feed_with_description(inner: &str) -> String {
+    format!("{FEED_HEAD}<item><title>Nested item</title><description>{inner}</description></item>{FEED_TAIL}")
+}
+
+#[test]
+fn hostile_feeds_are_read_within_bounds_and_the_good_files_committed() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    // A million items (77 MB of XML in 1 MB of gzip): feed-rs alone built a gigabyte of items.
+    let item = "<item><title>Crowded item</title><description>crowded words</description></item>\n";
+    write_feed_gz(&sandbox.path().join("in/million.rss.gz"), item, 1_000_000);
+    // One item of 100 MB of text, under the byte limit per file: cut to the article limit.
+    let text = "a hugeitem sentence of words without end ".repeat(1 << 10);
+    let mut huge = std::io::BufWriter::new(
+        std::fs::File::create(sandbox.path().join("in/huge.rss.gz")).unwrap(),
+    );
+    let head = format!("{FEED_HEAD}<item><title>Huge item</title><description>");
+    huge.write_all(&gzip_member(head.as_bytes())).unwrap();
+    let member = gzip_member(text.repeat(256).as_bytes());
+    for _ in 0..(100 << 20) / (text.len() * 256) {
+        huge.write_all(&member).unwrap();
+    }
+    let tail = format!("</description></item>{FEED_TAIL}");
+    huge.write_all(&gzip_member(tail.as_bytes())).unwrap();
+    huge.flush().unwrap();
+    drop(huge);
+    // Entities defined in terms of each other, a billion "lol"s if expanded: the XML parser
+    // expands only XML's own five entities, so these stay as written.
+    let mut entities = String::from("<!ENTITY lol \"lol\">");
+    for n in 1..10 {
+        let inner = if n == 1 {
+            "&lol;".to_string()
+        } else {
+            format!("&lol{};", n - 1)
+        };
+        entities.push_str(&format!("<!ENTITY lol{n} \"{}\">", inner.repeat(10)));
+    }
+    sandbox.write(
+        "in/laughs.rss",
+        format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE rss [{entities}]><rss version=\"2.0\"><channel>\
+             <title>Laughs</title><item><title>Laughing item</title>\
+             <description>laughter &lol9; here</description></item></channel></rss>"
+        ),
+    );
+    // HTML 100,000 elements deep in a description, entity-escaped as feeds carry HTML: the
+    // HTML reader's depth bound cuts it.
+    let deep = format!(
+        "{}deepfeed words{}",
+        "&lt;div&gt;".repeat(100_000),
+        "&lt;/div&gt;".repeat(100_000)
+    );
+    sandbox.write("in/deep.rss", feed_with_description(&deep));
+
+    // A generous time per file: a debug build on a busy machine parses 100 MB slowly.
+    let limits = [
+        "--max-records",
+        "30000",
+        "--max-article-size",
+        "1M",
+        "--file-timeout",
+        "600",
+    ];
+    let problems = index(&sandbox, &limits);
+    assert_good_files_indexed(&sandbox);
+    let reasons = |file: &str| format!("{:?}", problems.get(file));
+    assert!(
+        reasons("million.rss.gz").contains("more than 30000 records"),
+        "{problems:?}"
+    );
+    let found: Value = sandbox
+        .run(&["search", "--json", "--no-collapse", "-n", "0", "crowded"])
+        .code(0)
+        .json();
+    assert_eq!(found["total"], 30_000);
+    assert!(
+        reasons("huge.rss.gz").contains("cut to the first 1 MiB"),
+        "{problems:?}"
+    );
+    assert_eq!(titles(&sandbox, "hugeitem"), ["Huge item"]);
+    assert!(!problems.contains_key("laughs.rss"), "{problems:?}");
+    assert_eq!(titles(&sandbox, "laughter"), ["Laughing item"]);
+    let shown = sandbox
+        .run(&["show", "--json", "in/laughs.rss#1"])
+        .code(0)
+        .stdout;
+    assert!(!shown.contains("lollol"), "an entity was expanded: {shown}");
+    assert!(
+        reasons("deep.rss").contains("HTML nested deeper than 256"),
+        "{problems:?}"
+    );
+    assert_eq!(titles(&sandbox, "deepfeed"), ["Nested item"]);
+}
+
+#[test]
+fn a_feed_bomb_and_a_feed_nested_too_deep_are_reported_and_the_good_files_committed() {
+    let sandbox = Sandbox::empty();
+    write_good_files(&sandbox);
+    // 10 GiB of items in a few MB of gzip.
+    let item = "<item><title>Bomb item</title><description>the same words</description></item>\n";
+    write_feed_gz(&sandbox.path().join("in/bomb.rss.gz"), item, 130_000_000);
+    // 100,000 elements deep: beyond what the XML parser nests.
+    let deep = format!(
+        "{}too deep{}",
+        "<x>".repeat(100_000),
+        "</x>".repeat(100_000)
+    );
+    sandbox.write("in/deeper.rss", feed_with_description(&deep));
+
+    let args = [
+        "index",
+        "--json",
+        "--threads",
+        "2",
+        "in",
+        "--max-file-size",
+        "4M",
+    ];
+    let run = run_limited(&sandbox, &args);
+    // A file that could not be parsed makes the run exit 2, its good files committed.
+    assert_eq!(run.code, 2, "{run:?}");
+    let report: Value = run.json();
+    let problem = |name: &str| {
+        report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["path"].as_str().unwrap().ends_with(name))
+            .map(|p| format!("{}: {}", p["kind"], p["reason"]))
+            .unwrap_or_default()
+    };
+    assert!(
+        problem("bomb.rss.gz").contains("skipped")
+            && problem("bomb.rss.gz").contains("larger than 4 MiB"),
+        "{report}"
+    );
+    assert!(
+        problem("deeper.rss").contains("failed") && problem("deeper.rss").contains("deeper than"),
+        "{report}"
+    );
+    assert_eq!(report["added"], 2, "{report}");
+    assert_good_files_indexed(&sandbox);
 }

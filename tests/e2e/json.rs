@@ -105,6 +105,7 @@ pub struct IndexJson {
     pub updated: u64,
     pub unchanged: u64,
     pub removed: u64,
+    pub folded: u64,
     pub skipped: u64,
     pub failed: u64,
     pub warnings: u64,

@@ -4,6 +4,7 @@
 //! Tests named `shared_*` read the public corpora in `../shared` and are `#[ignore]`d, so the
 //! README's `cargo test` passes on a lone clone; `.ci/run` runs them with `--ignored`.
 mod batch;
+mod browser;
 mod cli;
 mod count;
 mod damage;
@@ -25,13 +26,18 @@ mod query;
 mod readme;
 mod scale;
 mod serve;
+mod serve_hostile;
+mod serve_judged;
 mod shared;
+mod shared_relevance;
 mod ship;
 mod signals;
 mod snippets;
 mod sources;
 mod trend;
 mod typos;
+mod urls;
 mod util;
 mod warc;
 mod watch;
+mod webdriver;

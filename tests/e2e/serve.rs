@@ -12,11 +12,11 @@ use serde_json::Value;
 use crate::util::Sandbox;
 
 /// How long anything a test waits for may take before the test fails.
-const DEADLINE: Duration = Duration::from_secs(30);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A running server, killed when dropped.
 pub(crate) struct Server {
-    child: Child,
+    pub(crate) child: Child,
     /// `host:port`.
     pub(crate) addr: String,
 }
@@ -45,7 +45,7 @@ impl Answer {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers.lines().find_map(|line| {
             let (n, v) = line.split_once(':')?;
             n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
@@ -57,12 +57,23 @@ impl Server {
     /// Starts `warta serve` on 127.0.0.1:0 in the sandbox (index in `index/`) and waits for the
     /// URL it prints.
     pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> Server {
-        let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
+        Server::start_with(sandbox, "127.0.0.1:0", extra, Stdio::null())
+    }
+
+    /// Starts `warta serve --addr ADDR` with its stderr sent to `stderr`, and waits for the
+    /// URL it prints; requests go to loopback on the port it names.
+    pub(crate) fn start_with(
+        sandbox: &Sandbox,
+        addr: &str,
+        extra: &[&str],
+        stderr: Stdio,
+    ) -> Server {
+        let mut args = vec!["serve", "--addr", addr];
         args.extend(extra);
         let mut child = sandbox
             .cmd(&args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start warta serve");
         let stdout = child.stdout.take().unwrap();
@@ -80,16 +91,17 @@ impl Server {
             .recv_timeout(DEADLINE)
             .expect("the server printed no URL");
         let url = line.trim().rsplit(' ').next().unwrap();
-        server.addr = url
+        let host_port = url
             .strip_prefix("http://")
             .and_then(|rest| rest.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("not a URL line: {line:?}"))
-            .to_string();
+            .unwrap_or_else(|| panic!("not a URL line: {line:?}"));
+        let port = host_port.rsplit(':').next().unwrap();
+        server.addr = format!("127.0.0.1:{port}");
         server
     }
 
     /// Sends one request (the target as given, byte for byte) and reads the answer.
-    fn send(&self, method: &str, target: &str, body: &[u8]) -> Answer {
+    pub(crate) fn send(&self, method: &str, target: &str, body: &[u8]) -> Answer {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
         stream.set_read_timeout(Some(DEADLINE)).unwrap();
         stream.set_write_timeout(Some(DEADLINE)).unwrap();
@@ -130,7 +142,7 @@ impl Server {
     }
 }
 
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
+pub(crate) fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
@@ -498,5 +510,118 @@ fn sigterm_stops_the_server() {
         }
         assert!(started.elapsed() < DEADLINE, "still running after SIGTERM");
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Starts a server with its stderr in a file of the sandbox, and returns both.
+fn start_logged(sandbox: &Sandbox, addr: &str, extra: &[&str]) -> (Server, std::path::PathBuf) {
+    static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = sandbox.path().join(format!("stderr-{n}.txt"));
+    let file = std::fs::File::create(&path).unwrap();
+    let server = Server::start_with(sandbox, addr, extra, Stdio::from(file));
+    (server, path)
+}
+
+#[test]
+fn log_writes_one_line_per_request_on_stderr_and_nothing_without_it() {
+    let sandbox = indexed_corpus();
+    let (server, log) = start_logged(&sandbox, "127.0.0.1:0", &["--log"]);
+    assert_eq!(server.get("/api/search?q=chip&limit=2").status, 200);
+    assert_eq!(server.get("/api/articles/nope").status, 404);
+    assert_eq!(server.send("DELETE", "/api/stats", b"").status, 405);
+    let started = Instant::now();
+    let lines = loop {
+        let text = std::fs::read_to_string(&log).unwrap();
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if lines.len() >= 3 {
+            break lines;
+        }
+        assert!(started.elapsed() < DEADLINE, "log lines: {text:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(lines.len(), 3, "one line per request: {lines:?}");
+    for (line, start) in lines.iter().zip([
+        "GET /api/search?q=chip&limit=2 200 ",
+        "GET /api/articles/nope 404 ",
+        "DELETE /api/stats 405 ",
+    ]) {
+        assert!(line.starts_with(start), "{line:?} is not {start:?}…");
+        let took = line[start.len()..]
+            .strip_suffix("ms")
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(took.parse::<f64>().is_ok(), "{line}");
+    }
+    drop(server);
+
+    let (server, quiet) = start_logged(&sandbox, "127.0.0.1:0", &[]);
+    assert_eq!(server.get("/api/search?q=chip").status, 200);
+    assert_eq!(server.get("/api/articles/nope").status, 404);
+    drop(server);
+    assert_eq!(
+        std::fs::read_to_string(&quiet).unwrap(),
+        "",
+        "quiet by default"
+    );
+}
+
+#[test]
+fn listening_beyond_loopback_warns_that_the_index_is_readable() {
+    let sandbox = indexed_corpus();
+    let (server, stderr) = start_logged(&sandbox, "0.0.0.0:0", &[]);
+    assert_eq!(server.get("/api/search?q=chip").status, 200);
+    let warning = std::fs::read_to_string(&stderr).unwrap();
+    assert!(warning.contains("not on loopback"), "{warning:?}");
+    assert!(
+        warning.contains("anyone who can reach it can read the whole index"),
+        "{warning:?}"
+    );
+    drop(server);
+    let (server, stderr) = start_logged(&sandbox, "127.0.0.1:0", &["--cors", "https://x.example"]);
+    assert_eq!(server.get("/api/search?q=chip").status, 200);
+    drop(server);
+    let quiet = std::fs::read_to_string(&stderr).unwrap();
+    assert!(!quiet.contains("loopback"), "{quiet:?}");
+}
+
+#[test]
+fn a_large_batch_answers_in_order_as_separate_searches_do() {
+    let sandbox = indexed_corpus();
+    let server = Server::start(&sandbox, &[]);
+    let queries = [
+        "data breach",
+        "kebocoran data",
+        "published:yesterday",
+        "chip",
+        "\"pusat data\"",
+        "paylater OR fintech",
+        "cloud outage",
+        "",
+        "belanjaku",
+        "zzznotaword",
+    ];
+    // More searches than one thread takes, so that the batch runs on several, with errors
+    // between them.
+    let searches: Vec<Value> = (0..45)
+        .map(|i| serde_json::json!({"q": queries[i % queries.len()], "limit": 1 + i % 4}))
+        .collect();
+    let body = serde_json::to_vec(&searches).unwrap();
+    let answer = server.send("POST", "/api/search/batch", &body);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let results = answer.json();
+    let results = results.as_array().unwrap();
+    assert_eq!(results.len(), searches.len());
+    for (search, result) in searches.iter().zip(results) {
+        let target = format!(
+            "/api/search?q={}&limit={}",
+            enc(search["q"].as_str().unwrap()),
+            search["limit"]
+        );
+        let alone = server.get(&target);
+        if alone.status == 200 {
+            assert_eq!(untimed(result.clone()), untimed(alone.json()), "{target}");
+        } else {
+            assert_eq!(result["error"], alone.json()["error"], "{target}");
+        }
     }
 }

@@ -361,3 +361,77 @@ fn shared_warcs_index_with_their_page_counts() {
         }
     }
 }
+
+/// The titles of the articles found for `query`, and their paths.
+fn found(s: &Sandbox, query: &str) -> Vec<(String, String)> {
+    let out: Value = s.run(&["search", "--json", query]).code(0).json();
+    (out["hits"].as_array().unwrap().iter())
+        .map(|h| {
+            let title = h["title"].as_str().unwrap().to_string();
+            (title, h["path"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn one_url_in_two_archives_and_a_feed_is_one_article_the_newest_winning() {
+    let s = Sandbox::empty();
+    let url = "https://news.example/quokka";
+    let fetch = |date: &str, title: &str| {
+        let body = page(title, "Quokka drones map the island.");
+        record(
+            "response",
+            url,
+            date,
+            &response("Content-Type: text/html\r\n", body.as_bytes()),
+        )
+    };
+    // One crawl fetching the page twice (the later fetch wins), another a month later, and a
+    // feed whose item is older than both.
+    let first: Vec<u8> = [
+        fetch("2024-03-01T10:00:00Z", "Early fetch quokka"),
+        fetch("2024-03-02T10:00:00Z", "Later fetch quokka"),
+    ]
+    .iter()
+    .flat_map(|r| gzip(r))
+    .collect();
+    s.write("c/march.warc.gz", first);
+    s.write(
+        "c/april.warc",
+        fetch("2024-04-01T10:00:00Z", "April quokka"),
+    );
+    s.write(
+        "c/feed.rss",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>\
+             <item><title>Feed quokka</title><link>{url}</link>\
+             <pubDate>Mon, 01 Jan 2024 08:00:00 GMT</pubDate>\
+             <description>Quokka drones, first word.</description></item></channel></rss>"
+        ),
+    );
+    let report: IndexJson = s.run(&["index", "--json", "c"]).code(0).json();
+    assert_eq!((report.added, report.folded), (1, 3), "{report:?}");
+    let hits = found(&s, "quokka");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].0, "April quokka");
+    assert!(hits[0].1.ends_with("april.warc#1"), "{hits:?}");
+    // The archive holding the winner goes: the other archive's later fetch stands.
+    std::fs::remove_file(s.path().join("c/april.warc")).unwrap();
+    let report: IndexJson = s.run(&["index", "--json", "c"]).code(0).json();
+    assert_eq!((report.updated, report.removed), (1, 0), "{report:?}");
+    let hits = found(&s, "quokka");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].0, "Later fetch quokka");
+    assert!(hits[0].1.ends_with("march.warc.gz#2"), "{hits:?}");
+    // Then the feed's item, then nothing.
+    std::fs::remove_file(s.path().join("c/march.warc.gz")).unwrap();
+    s.run(&["index", "c"]).code(0);
+    let hits = found(&s, "quokka");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].0, "Feed quokka");
+    std::fs::remove_file(s.path().join("c/feed.rss")).unwrap();
+    s.run(&["index", "c"]).code(0);
+    s.run(&["search", "quokka"]).code(1);
+    let stats: Value = s.run(&["stats", "--json"]).code(0).json();
+    assert_eq!(stats["documents"], 0);
+}
