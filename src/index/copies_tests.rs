@@ -147,3 +147,38 @@ fn terms_round_trip_through_load_whatever_the_path_holds() {
     assert_eq!(keys(&read, 1), ["/f/b.rss", "/f/x:y:z.rss"]);
     assert_eq!(read.load(2, "/f/b.rss", ["junk"].into_iter()), [None]);
 }
+
+#[test]
+fn an_archive_recorded_in_batches_holds_what_one_replace_would() {
+    let mut whole = Copies::default();
+    let mut batches = Copies::default();
+    for copies in [&mut whole, &mut batches] {
+        copies.replace(holder("/w/a.warc", 100), &[(1, 50), (2, 50), (9, 50)]);
+        copies.replace(holder("/f/b.rss", 50), &[(1, 60)]);
+    }
+    let touched = whole.replace(holder("/w/a.warc", 300), &[(1, 70), (2, 40), (3, 40)]);
+    assert_eq!(touched, [1, 2, 3, 9]);
+    let mut left = batches.begin(holder("/w/a.warc", 300));
+    assert_eq!(batches.add("/w/a.warc", &[(2, 30), (1, 70)]), [2, 1]);
+    // The page fetched again in a later batch: the later fetch is resolved again, an earlier
+    // one is not.
+    assert_eq!(
+        batches.add("/w/a.warc", &[(2, 40), (3, 40), (1, 20)]),
+        [2, 3]
+    );
+    for id in [1, 2, 3] {
+        left.remove(&id);
+    }
+    assert_eq!(
+        left.into_iter().collect::<Vec<_>>(),
+        [9],
+        "held before, not now"
+    );
+    for id in [1, 2, 3, 9] {
+        assert_eq!(batches.terms(id), whole.terms(id), "copies of {id}");
+    }
+    assert_eq!(keys(&batches, 1), ["/w/a.warc", "/f/b.rss"]);
+    assert!(keys(&batches, 9).is_empty());
+    // Two copies of 1 and of 2 across the batches, one of 1 in b.rss: four folded in all.
+    assert_eq!(batches.counts().folded, whole.counts().folded + 2);
+}

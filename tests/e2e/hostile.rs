@@ -390,11 +390,13 @@ fn hostile_web_archives_are_read_in_bounded_memory_and_their_good_pages_kept() {
     let sandbox = Sandbox::empty();
     write_good_files(&sandbox);
     let date = "2024-03-05T10:20:30Z";
+    // Each page at its own URL (one URL would be one article).
     let page = |title: &str| {
         let body = format!("<html><title>{title}</title><body><p>{title} text.</p></body></html>");
+        let first = title.split(' ').next().unwrap_or_default();
         record(
             "response",
-            "https://ok.example/",
+            &format!("https://ok.example/{first}"),
             date,
             &response("Content-Type: text/html\r\n", body.as_bytes()),
         )
