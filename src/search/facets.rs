@@ -76,6 +76,33 @@ enum Counter {
 /// documents at once much faster than one at a time (tantivy's aggregations do the same).
 pub(super) const BLOCK: usize = 256;
 
+/// A segment collector that buffers its matches and counts them a [`BLOCK`] at a time: the
+/// facet and trend collectors share its `collect` and `collect_block`.
+pub(super) trait Blocked {
+    /// The matches buffered, not counted yet.
+    fn buffered(&mut self) -> &mut Vec<DocId>;
+    /// Counts the buffered matches and empties the buffer.
+    fn flush(&mut self);
+
+    /// Buffers one match, counting the buffer when it is full.
+    fn push(&mut self, doc: DocId) {
+        self.buffered().push(doc);
+        if self.buffered().len() == BLOCK {
+            self.flush();
+        }
+    }
+
+    /// Buffers a block of matches, counting the buffer before it would overflow.
+    fn extend(&mut self, docs: &[DocId]) {
+        for chunk in docs.chunks(BLOCK) {
+            if self.buffered().len() + chunk.len() > BLOCK {
+                self.flush();
+            }
+            self.buffered().extend_from_slice(chunk);
+        }
+    }
+}
+
 /// The per-segment part of [`FacetCollector`].
 pub struct SegmentFacets {
     counters: Vec<(Facet, Counter)>,
@@ -89,7 +116,11 @@ pub struct SegmentFacets {
     dates: Vec<DateTime>,
 }
 
-impl SegmentFacets {
+impl Blocked for SegmentFacets {
+    fn buffered(&mut self) -> &mut Vec<DocId> {
+        &mut self.docs
+    }
+
     /// Counts the buffered matches.
     fn flush(&mut self) {
         let docs = &self.docs[..];
@@ -215,19 +246,11 @@ impl SegmentCollector for SegmentFacets {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.docs.push(doc);
-        if self.docs.len() == BLOCK {
-            self.flush();
-        }
+        self.push(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        for chunk in docs.chunks(BLOCK) {
-            if self.docs.len() + chunk.len() > BLOCK {
-                self.flush();
-            }
-            self.docs.extend_from_slice(chunk);
-        }
+        self.extend(docs);
     }
 
     fn harvest(mut self) -> FacetCounts {

@@ -15,7 +15,7 @@ use tantivy::columnar::Column;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::engine::Engine;
-use super::facets::{first_rows, BLOCK};
+use super::facets::{first_rows, Blocked, BLOCK};
 use crate::common::periods::{by_period, date_of_day, day_of, Period, PeriodCount};
 use crate::error::Result;
 use crate::query::{self, Filters};
@@ -133,7 +133,11 @@ struct SegmentDays {
     dates: Vec<DateTime>,
 }
 
-impl SegmentDays {
+impl Blocked for SegmentDays {
+    fn buffered(&mut self) -> &mut Vec<DocId> {
+        &mut self.docs
+    }
+
     /// Counts the buffered matches.
     fn flush(&mut self) {
         first_rows(
@@ -212,19 +216,11 @@ impl SegmentCollector for SegmentDays {
     type Fruit = DayCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.docs.push(doc);
-        if self.docs.len() == BLOCK {
-            self.flush();
-        }
+        self.push(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        for chunk in docs.chunks(BLOCK) {
-            if self.docs.len() + chunk.len() > BLOCK {
-                self.flush();
-            }
-            self.docs.extend_from_slice(chunk);
-        }
+        self.extend(docs);
     }
 
     fn harvest(mut self) -> DayCounts {
