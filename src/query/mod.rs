@@ -7,6 +7,7 @@ pub mod dates;
 pub mod expand;
 pub mod lang;
 mod names;
+mod near;
 pub mod parse;
 mod words;
 
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::schema::analysis::{self, tokens};
 use crate::schema::{source_key, Fields, LangFields};
 use expand::{Expander, Expansion, Expansions};
+pub use near::{NearPair, MAX_NEAR_PAIRS};
 pub use parse::{parse, FieldSel, Node};
 
 /// Weight of the exact (unstemmed) copy of the text, added on top of the stemmed match: enough
@@ -77,6 +79,8 @@ pub struct BuiltQuery {
     /// The unstemmed terms that misspelt and prefix words stood for in the index searched; they
     /// count as matches in snippets too.
     pub expanded: Expansions,
+    /// Words typed side by side, whose closeness in an article counts in its rank.
+    pub near: Vec<NearPair>,
 }
 
 /// Builds the tantivy query for `text` under `filters`, for no index in particular: misspelt
@@ -174,6 +178,7 @@ pub fn build_in(
         query,
         highlight: builder.highlight,
         expanded: builder.expanded,
+        near: builder.near,
     })
 }
 
@@ -297,6 +302,8 @@ struct Builder<'a> {
     query_lang: Option<&'static str>,
     /// The index searched, if any: where names' split and joined forms are looked up.
     searcher: Option<&'a Searcher>,
+    /// Words typed side by side (see [`near`]).
+    near: Vec<NearPair>,
 }
 
 impl<'a> Builder<'a> {
@@ -313,6 +320,7 @@ impl<'a> Builder<'a> {
             searched: 0,
             query_lang: None,
             searcher,
+            near: Vec::new(),
         }
     }
 }
@@ -391,6 +399,7 @@ impl Builder<'_> {
                         if let Some(q) = self.joined_words(pair[0], pair[1]) {
                             clauses.push((Occur::Should, q));
                         }
+                        self.near_pair(pair[0], pair[1]);
                     }
                 }
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) && !clauses.is_empty() {

@@ -150,8 +150,14 @@ impl Engine {
                 &self.inner.index.schema(),
             )
         });
-        let (page, ranked) =
-            self.page(&searcher, &built.query, options, (limit, offset), facets)?;
+        let (page, ranked) = self.page(
+            &searcher,
+            &built.query,
+            options,
+            (limit, offset),
+            facets,
+            &built.near,
+        )?;
         let page = if options.limit == 0 { Vec::new() } else { page };
         let mut facets = ranked.facets.unwrap_or_default();
         if let Some(sources) = facets.remove(&Facet::Source) {

@@ -10,6 +10,9 @@ mod engine;
 mod export;
 pub mod facets;
 mod live_stats;
+mod proximity;
+#[cfg(test)]
+mod proximity_tests;
 mod ranking;
 mod similar;
 pub mod snippet;

@@ -12,8 +12,10 @@ use tantivy::{DocAddress, Order, Searcher};
 use super::engine::Engine;
 use super::facets::{FacetCollector, FacetCounts};
 use super::live_stats::LiveStats;
+use super::proximity;
 use super::{SearchOptions, SortBy};
 use crate::error::Result;
+use crate::query::NearPair;
 
 /// What a search collects: the page of documents with their sort key and tie-breaking file,
 /// and the number of all matches.
@@ -82,11 +84,31 @@ impl Engine {
         options: &SearchOptions,
         (limit, offset): (usize, usize),
         facets: Option<FacetCollector>,
+        near: &[NearPair],
     ) -> Result<(Vec<Folded>, RankedPage)> {
         let docs = searcher.num_docs() as usize;
         let order = Ranking::of(options);
         let fetch = |count: usize, skip: usize| {
-            self.ranked(searcher, query, order, count.max(1), skip, facets.clone())
+            let count = count.max(1);
+            if near.is_empty() || matches!(order, Ranking::Date) {
+                return self.ranked(searcher, query, order, count, skip, facets.clone());
+            }
+            // The top of the ranking rescored for proximity, then the page cut from it.
+            let mut ranked = self.ranked(
+                searcher,
+                query,
+                order,
+                (count + skip).max(proximity::WINDOW),
+                0,
+                facets.clone(),
+            )?;
+            let window = ranked.hits.len().min(proximity::WINDOW);
+            let scale = self.scale(searcher, order)?;
+            let stats = LiveStats::new(searcher, &self.inner.token_totals);
+            let hits = &mut ranked.hits[..window];
+            proximity::rescore(searcher, &stats, near, hits, scale)?;
+            ranked.hits = ranked.hits.into_iter().skip(skip).take(count).collect();
+            Ok(ranked)
         };
         if !options.collapse {
             let ranked = fetch(limit, offset)?;
@@ -105,6 +127,31 @@ impl Engine {
             }
             count = (count * 4).min(docs);
         }
+    }
+
+    /// What `order` multiplied the score of a hit by: `--recent`'s decay, or 1.
+    fn scale(&self, searcher: &Searcher, order: Ranking) -> Result<impl Fn(DocAddress) -> f32> {
+        let half_life = match order {
+            Ranking::Recent { half_life } => Some(half_life),
+            _ => None,
+        };
+        let published = self.field_name(self.inner.fields.published);
+        let mut dates = Vec::new();
+        if half_life.is_some() {
+            for segment in searcher.segment_readers() {
+                dates.push(segment.fast_fields().date(&published).ok());
+            }
+        }
+        let now = chrono::Utc::now().timestamp();
+        Ok(move |addr: DocAddress| match half_life {
+            Some(half_life) => {
+                let column = dates
+                    .get(addr.segment_ord as usize)
+                    .and_then(|c| c.as_ref());
+                recency(column.and_then(|c| c.first(addr.doc_id)), now, half_life)
+            }
+            None => 1.0,
+        })
     }
 
     /// `count` hits after the first `skip`, in the order asked for, with the number of matches

@@ -27,7 +27,7 @@ fn article(name: &str) -> Article {
 }
 
 /// An engine over `articles`, committed every `per_commit` of them.
-fn engine_of(articles: Vec<Article>, per_commit: usize) -> Engine {
+pub(super) fn engine_of(articles: Vec<Article>, per_commit: usize) -> Engine {
     let (index, fields) = schema::create_index_in_ram();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
     for (n, article) in articles.iter().enumerate() {
@@ -429,7 +429,7 @@ fn trend_counts_dates_centuries_apart_in_one_segment() {
 }
 
 /// An article in `lang` from `/news/{name}`.
-fn written(name: &str, lang: &str, title: &str, body: &str) -> Article {
+pub(super) fn written(name: &str, lang: &str, title: &str, body: &str) -> Article {
     let path = format!("/news/{name}");
     Article {
         id: crate::common::article_id(&path),
