@@ -398,6 +398,24 @@ mod tests {
         );
     }
 
+    /// Reduplicated words reduce to their base (the tokenizer splits them at the hyphen and
+    /// each half is stemmed), and Snowball strips the clitics and particles: the Indonesian
+    /// forms of issue 18 need no rule of their own (`eval/README.md`, row 19).
+    #[test]
+    fn indonesian_reduplications_and_clitics_reduce_to_the_base() {
+        assert_eq!(
+            terms(ID, "anak-anak bermain-main perusahaan-perusahaan"),
+            ["anak", "anak", "main", "main", "usaha", "usaha"]
+        );
+        assert_eq!(
+            terms(
+                ID,
+                "kebijakannya pemerintahlah siapapun apakah startuplah bukumu"
+            ),
+            ["bijak", "perintah", "siapa", "apa", "startup", "buku"]
+        );
+    }
+
     #[test]
     fn indonesian_prefixes_are_read_both_ways() {
         let alternatives = |word: &str| {
