@@ -17,6 +17,7 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
+use super::word_keys::{Keys, Stemming};
 use crate::article::{ENGLISH, INDONESIAN};
 
 /// Analyzer for English text (stemmed).
@@ -234,12 +235,18 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
 /// English word keeps its first letter; the Indonesian one also cuts prefixes, putting back
 /// at most one letter (`menyapu` → `sapu`), so its stem past the first letter is a part of
 /// the word. A word that cannot have any of the stems is left alone.
+///
+/// Only the words a search for the stems' keys finds are analysed at all (see
+/// [`word_keys`](super::word_keys)): on a long text that is a byte search rather than a
+/// tokenizer pass.
 pub struct StemMatcher {
     /// The analyzer's chain before its stemmer.
     plain: TextAnalyzer,
     /// The stemmer, and whether it cuts prefixes too; none for [`PLAIN`].
     stemmer: Option<(frostem::Stemmer, bool)>,
     cache: HashMap<String, String>,
+    /// The keys of the stems last asked for (a search asks for the same ones for every hit).
+    keys: Option<Keys>,
 }
 
 impl StemMatcher {
@@ -254,6 +261,7 @@ impl StemMatcher {
             plain: analyzer(PLAIN),
             stemmer,
             cache: HashMap::default(),
+            keys: None,
         }
     }
 
@@ -270,7 +278,45 @@ impl StemMatcher {
         if self.cache.len() > STEM_CACHE_ENTRIES {
             self.cache.clear();
         }
-        let mut stream = self.plain.token_stream(text);
+        if !self.keys.as_ref().is_some_and(|k| k.are_for(stems)) {
+            let stemming = match &self.stemmer {
+                None => Stemming::None,
+                Some((_, false)) => Stemming::English,
+                Some((_, true)) => Stemming::Indonesian,
+            };
+            self.keys = Some(Keys::new(stems, stemming));
+        }
+        let passages = self.keys.as_ref().map(|k| k.passages(text));
+        for passage in passages.into_iter().flatten() {
+            self.matches_in(text, passage, stems, &mut out);
+        }
+        out
+    }
+
+    /// [`StemMatcher::matches`] without the key search: every word of `text` analysed (what
+    /// the key search must agree with).
+    #[cfg(test)]
+    fn matches_of_every_word(
+        &mut self,
+        text: &str,
+        stems: &std::collections::HashSet<String>,
+    ) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        self.matches_in(text, 0..text.len(), stems, &mut out);
+        out
+    }
+
+    /// Appends the matches among the words of `text[passage]`, which begins and ends at word
+    /// boundaries, with their offsets in `text`.
+    fn matches_in(
+        &mut self,
+        text: &str,
+        passage: std::ops::Range<usize>,
+        stems: &std::collections::HashSet<String>,
+        out: &mut Vec<(usize, usize, String)>,
+    ) {
+        let shift = passage.start;
+        let mut stream = self.plain.token_stream(&text[passage]);
         while stream.advance() {
             let token = stream.token();
             let word = token.text.as_str();
@@ -288,10 +334,13 @@ impl StemMatcher {
                 }
             };
             if stems.contains(stem) {
-                out.push((token.offset_from, token.offset_to, stem.to_string()));
+                out.push((
+                    shift + token.offset_from,
+                    shift + token.offset_to,
+                    stem.to_string(),
+                ));
             }
         }
-        out
     }
 }
 
@@ -318,6 +367,7 @@ fn stem_word(stemmer: &frostem::Stemmer, word: &str) -> String {
 mod tests {
     use std::path::Path;
 
+    use super::super::word_keys;
     use super::*;
 
     fn terms(name: &str, text: &str) -> Vec<String> {
@@ -354,10 +404,18 @@ mod tests {
         assert!(words.len() > 1000, "{} words", words.len());
         for (name, prefixes) in [(EN, false), (ID, true)] {
             let mut full = analyzer(name);
+            let stemming = if prefixes {
+                Stemming::Indonesian
+            } else {
+                Stemming::English
+            };
             for word in &words {
                 let stem = terms_of(&mut full, word);
                 let [stem] = stem.as_slice() else { continue };
                 assert!(may_stem_to(word, stem, prefixes), "{name}: {word} → {stem}");
+                if let Some(key) = word_keys::key(stem, stemming) {
+                    assert!(word.contains(key), "{name}: {word} → {stem}, key {key}");
+                }
             }
             let text = words.join(" ");
             let stems: std::collections::HashSet<String> =
@@ -372,6 +430,82 @@ mod tests {
                 .collect();
             assert_eq!(StemMatcher::new(name).matches(&text, &stems), expected);
         }
+    }
+
+    /// English words made of the corpus's word beginnings and the endings the stemmer
+    /// rewrites: each holds the key of its stem.
+    #[test]
+    fn every_english_word_holds_its_stems_key() {
+        let endings = [
+            "", "s", "es", "ies", "ied", "ed", "ing", "ingly", "edly", "eed", "eedly", "ly", "y",
+            "ity", "ility", "ibility", "ability", "ably", "ibly", "ation", "ational", "tional",
+            "ization", "izer", "ator", "ness", "fulness", "iveness", "ousness", "ousli", "ful",
+            "fully", "alism", "ality", "ally", "ency", "ancy", "ogy", "ically", "ical", "icate",
+            "icity", "ative", "alize", "ement", "ment", "ism", "ous", "ive", "ize", "er", "est",
+            "le", "ly", "lessly", "ently", "iviti", "ee", "ie", "ying",
+        ];
+        let mut roots: Vec<String> = corpus_words()
+            .into_iter()
+            .filter(|w| w.is_ascii() && (2..9).contains(&w.len()))
+            .step_by(7)
+            .collect();
+        roots.extend(
+            ["d", "l", "t", "sk", "ug", "on", "ear", "gent", "sing", "id"].map(String::from),
+        );
+        let mut full = analyzer(EN);
+        let mut checked = 0;
+        for root in &roots {
+            for cut in [0, 1, 2] {
+                let root = &root[..root.len().saturating_sub(cut).max(1)];
+                for ending in endings {
+                    let word = format!("{root}{ending}");
+                    let stem = terms_of(&mut full, &word);
+                    let [stem] = stem.as_slice() else { continue };
+                    let key = word_keys::key(stem, Stemming::English).unwrap_or_default();
+                    assert!(word.starts_with(key), "{word} → {stem}, key {key}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+
+    /// The matches found through the keys are those of analysing every word, over the corpus's
+    /// articles, for stems of their own words, one, two and three at a time.
+    #[test]
+    fn the_key_search_finds_every_match() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = walkdir::WalkDir::new(root.join("corpus"))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .collect();
+        texts
+            .push("Café déjà-vu: the CAFÉ's crème brûlée — naïve résumé, ÉTÉ 2024; Ünïcödé".into());
+        assert!(texts.len() > 10, "{}", texts.len());
+        let mut compared = 0;
+        for name in [EN, ID, PLAIN] {
+            let mut full = analyzer(name);
+            let mut matcher = StemMatcher::new(name);
+            for text in &texts {
+                let stems = terms_of(&mut full, text);
+                for (n, size) in [1, 2, 3].into_iter().cycle().take(12).enumerate() {
+                    let at = (n * 37) % stems.len().max(1);
+                    let set: std::collections::HashSet<String> = stems
+                        .iter()
+                        .skip(at)
+                        .step_by(5)
+                        .take(size)
+                        .cloned()
+                        .collect();
+                    let expected = matcher.matches_of_every_word(text, &set);
+                    assert_eq!(matcher.matches(text, &set), expected, "{name}: {set:?}");
+                    compared += expected.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 
     fn terms_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {

@@ -7,6 +7,7 @@ pub mod damage;
 mod document;
 mod read_only;
 pub(crate) mod version;
+mod word_keys;
 
 pub use document::{ArticleDocument, FieldValue};
 
