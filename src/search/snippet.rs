@@ -5,7 +5,7 @@
 //! field with a single analyzer and reports byte offsets, while warta's matches depend on each
 //! article's language and its JSON contract counts characters.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -190,6 +190,10 @@ pub fn snippets_around(
 
 /// Indexes of the first and last match of the free window with the most distinct terms not yet
 /// shown (then the most distinct terms, then the most matches, then the earliest).
+///
+/// The window of each first match reaches as far as it can (within `max_chars`, not past a
+/// match that is not free); it only ever reaches further for a later first match, so one pass
+/// slides both ends forward, counting each term in the window, in time linear in the matches.
 fn best_window(
     matches: &[(usize, usize, String)],
     max_chars: usize,
@@ -199,23 +203,40 @@ fn best_window(
     // (new terms, distinct terms, matches) and the window's first and last match.
     type Scored = ((usize, usize, usize), (usize, usize));
     let mut best: Option<Scored> = None;
+    // Matches of each term in the window `[i, j)`, and how many terms there are, and not shown.
+    let mut in_window: HashMap<&str, usize> = HashMap::new();
+    let (mut distinct, mut new) = (0usize, 0usize);
+    let mut j = 0;
     for i in 0..matches.len() {
-        let mut distinct = HashSet::new();
-        let mut j = i;
-        while j < matches.len() && matches[j].1 - matches[i].0 <= max_chars {
-            if !free(matches[j].0, matches[j].1) {
-                break;
+        j = j.max(i);
+        while j < matches.len()
+            && matches[j].1 - matches[i].0 <= max_chars
+            && free(matches[j].0, matches[j].1)
+        {
+            let n = in_window.entry(matches[j].2.as_str()).or_default();
+            *n += 1;
+            if *n == 1 {
+                distinct += 1;
+                new += usize::from(!shown.contains(matches[j].2.as_str()));
             }
-            distinct.insert(matches[j].2.as_str());
             j += 1;
         }
         if j == i {
             continue;
         }
-        let new = distinct.iter().filter(|t| !shown.contains(*t)).count();
-        let score = (new, distinct.len(), j - i);
+        let score = (new, distinct, j - i);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, (i, j - 1)));
+        }
+        // Slide the first match out.
+        let term = matches[i].2.as_str();
+        if let Some(n) = in_window.get_mut(term) {
+            *n -= 1;
+            if *n == 0 {
+                in_window.remove(term);
+                distinct -= 1;
+                new -= usize::from(!shown.contains(term));
+            }
         }
     }
     best.map(|(_, window)| window)
@@ -434,6 +455,69 @@ mod tests {
         let body = "é".repeat(SCAN_BYTES);
         let (text, cut) = scanned_text("", &body);
         assert!(cut && text.len() <= SCAN_BYTES && text.chars().all(|c| c == 'é'));
+    }
+
+    /// The window search as it was written first, every window grown from scratch.
+    fn best_window_by_every_window(
+        matches: &[(usize, usize, String)],
+        max_chars: usize,
+        shown: &HashSet<&str>,
+        free: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<(usize, usize)> {
+        let mut best: Option<((usize, usize, usize), (usize, usize))> = None;
+        for i in 0..matches.len() {
+            let mut distinct = HashSet::new();
+            let mut j = i;
+            while j < matches.len() && matches[j].1 - matches[i].0 <= max_chars {
+                if !free(matches[j].0, matches[j].1) {
+                    break;
+                }
+                distinct.insert(matches[j].2.as_str());
+                j += 1;
+            }
+            if j == i {
+                continue;
+            }
+            let new = distinct.iter().filter(|t| !shown.contains(*t)).count();
+            let score = (new, distinct.len(), j - i);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, (i, j - 1)));
+            }
+        }
+        best.map(|(_, window)| window)
+    }
+
+    #[test]
+    fn the_sliding_window_chooses_as_every_window_did() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let terms = ["a", "b", "c", "d"];
+        for _ in 0..2000 {
+            let mut matches = Vec::new();
+            let mut at = 0;
+            for _ in 0..next(40) {
+                at += 1 + next(30);
+                let longest = if next(20) == 0 { 80 } else { 8 };
+                let len = 1 + next(longest);
+                matches.push((at, at + len, terms[next(terms.len())].to_string()));
+                at += len;
+            }
+            let max_chars = 10 + next(60);
+            let shown: HashSet<&str> = terms.iter().copied().filter(|_| next(3) == 0).collect();
+            let taken = (next(at.max(1)), next(at.max(1)));
+            let taken = (taken.0.min(taken.1), taken.0.max(taken.1));
+            let free = |from: usize, to: usize| to <= taken.0 || from >= taken.1;
+            assert_eq!(
+                best_window(&matches, max_chars, &shown, &free),
+                best_window_by_every_window(&matches, max_chars, &shown, &free),
+                "{matches:?} {max_chars} {shown:?} {taken:?}"
+            );
+        }
     }
 
     #[test]
