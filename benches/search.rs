@@ -18,8 +18,9 @@
 //! news desk searches (both), and prints the p50s of wall and thread CPU time and their ratios
 //! to plain search. `--big-article` builds its own index (a 200 MB article, cut to the text limit
 //! per article, beside ordinary ones) and times a search matching the huge article against
-//! the same search matching an ordinary one, in-process and as whole `warta search` processes,
-//! side by side, and prints the ratios. No criterion: a plain main (`harness = false`).
+//! the same search matching an ordinary one, in-process (on an open index, and as the first
+//! search of a freshly opened one, whose docstore block cache is empty) and as whole `warta
+//! search` processes, side by side, and prints the ratios. No criterion: a plain main (`harness = false`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -421,6 +422,19 @@ fn big_article(args: &Args) -> Result<(), String> {
             }
         }
     }
+    // In-process, the first search of a freshly opened index: the hit's docstore block is not
+    // in tantivy's block cache yet, so it is decompressed (the huge article's 128 KiB).
+    let mut cold = [Vec::new(), Vec::new()];
+    for rep in 0..args.reps * 5 + 1 {
+        for (n, options) in [&huge, &normal].into_iter().enumerate() {
+            let engine = Engine::open(&index).map_err(|e| e.to_string())?;
+            let started = Instant::now();
+            std::hint::black_box(engine.search(options).map_err(|e| e.to_string())?);
+            if rep >= 1 {
+                cold[n].push(started.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+    }
     // Whole processes, as `warta search` runs from a shell.
     let mut process = [Vec::new(), Vec::new()];
     for rep in 0..args.reps + 1 {
@@ -440,21 +454,27 @@ fn big_article(args: &Args) -> Result<(), String> {
             }
         }
     }
-    for times in wall.iter_mut().chain(&mut cpu).chain(&mut process) {
+    for times in wall
+        .iter_mut()
+        .chain(&mut cpu)
+        .chain(&mut cold)
+        .chain(&mut process)
+    {
         times.sort_by(f64::total_cmp);
     }
     let p50 = |times: &[f64]| percentile(times, 50.0);
     println!(
-        "{:<28} {:>12} {:>12} {:>8}",
+        "{:<30} {:>12} {:>12} {:>8}",
         "p50 µs", "huge", "ordinary", "ratio"
     );
     for (name, times) in [
         ("in-process wall", &wall),
         ("in-process thread CPU", &cpu),
+        ("in-process, first search", &cold),
         ("whole process (warta search)", &process),
     ] {
         println!(
-            "{name:<28} {:>12.0} {:>12.0} {:>8.2}",
+            "{name:<30} {:>12.0} {:>12.0} {:>8.2}",
             p50(&times[0]),
             p50(&times[1]),
             p50(&times[0]) / p50(&times[1])
