@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, Input};
 
 /// How a stem comes from a word, as far as keys need to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,11 +104,16 @@ impl Keys {
             return vec![0..text.len()];
         };
         let bytes = text.as_bytes();
-        let mut found: Vec<Range<usize>> = search
-            .find_iter(text)
-            .map(|m| word_around(bytes, m.start(), m.end()))
-            .collect();
+        let mut found: Vec<Range<usize>> = Vec::new();
+        // Each search starts after the word of the last key found, so that a long word full of
+        // keys is widened once, not once per key.
         let mut at = 0;
+        while let Some(m) = search.find(Input::new(text).span(at..text.len())) {
+            let word = word_around(bytes, m.start(), m.end());
+            at = word.end;
+            found.push(word);
+        }
+        at = 0;
         while let Some(p) = next_non_ascii(bytes, at) {
             let word = word_around(bytes, p, p + 1);
             at = word.end;
@@ -202,5 +207,16 @@ mod tests {
         // A key too short to narrow anything: the whole text.
         assert_eq!(passages(text, &["ai"], Stemming::English), [text]);
         assert!(passages("nothing to see", &["invest"], Stemming::English).is_empty());
+    }
+
+    #[test]
+    fn a_long_word_full_of_keys_is_one_passage_found_in_one_pass() {
+        // 4 MiB without a break: widened once per key found, it would take hours.
+        let word = "zebrafoo".repeat(1 << 19);
+        let text = format!("a {word}é {word} b");
+        assert_eq!(
+            passages(&text, &["zebrafoo"], Stemming::English),
+            [format!("{word}é {word}")]
+        );
     }
 }
