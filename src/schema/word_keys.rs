@@ -101,7 +101,7 @@ impl Keys {
     /// an end of the text), so the words inside are the text's own.
     pub(super) fn passages(&self, text: &str) -> Vec<Range<usize>> {
         let Some(search) = &self.search else {
-            return vec![0..text.len()];
+            return std::iter::once(0..text.len()).collect();
         };
         let bytes = text.as_bytes();
         let mut found: Vec<Range<usize>> = Vec::new();

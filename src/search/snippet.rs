@@ -464,7 +464,8 @@ mod tests {
         shown: &HashSet<&str>,
         free: &dyn Fn(usize, usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let mut best: Option<((usize, usize, usize), (usize, usize))> = None;
+        type Scored = ((usize, usize, usize), (usize, usize));
+        let mut best: Option<Scored> = None;
         for i in 0..matches.len() {
             let mut distinct = HashSet::new();
             let mut j = i;
