@@ -82,10 +82,11 @@ impl TypoMatcher {
     }
 }
 
-/// Bytes of an article's body the snippet code reads per hit. Finding a hit's matches means
-/// analysing (tokenizing and stemming) every word read, so an article of megabytes (text is kept
-/// up to the per-article cap at index time) made every search that matched it slow; a bounded
-/// scan makes such a hit cost no more than a long ordinary one. 64 KiB holds the whole of
+/// Bytes of an article's body the snippet code reads per hit. Finding a hit's matches means a
+/// byte search over all of it for the query stems' keys, and analysing the words found (see
+/// `schema::analysis::StemMatcher`), so an article of megabytes (text is kept up to the
+/// per-article cap at index time) would still cost a search in proportion; a bounded scan makes
+/// such a hit cost no more than a long ordinary one. 64 KiB holds the whole of
 /// nearly every news article, several times over, so their snippets are what they were; the
 /// first 64 KiB of a long one are where its lede and its story's key words are.
 pub const SCAN_BYTES: usize = 64 * 1024;
