@@ -101,46 +101,82 @@ fn population_size(
     })
 }
 
-impl Query for Bm25TermQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl Bm25TermQuery {
+    /// The term looked for.
+    pub fn term(&self) -> &Term {
+        &self.term
+    }
+
+    /// How this term scores under `stats`: its idf × (k1 + 1), and the norm per field norm id.
+    pub fn scoring(
+        &self,
+        stats: &dyn tantivy::query::Bm25StatisticsProvider,
+    ) -> tantivy::Result<Bm25Scoring> {
         let k1 = self.k1;
-        let (weight, avg_len) = match scoring {
-            EnableScoring::Enabled {
-                statistics_provider: stats,
-                ..
-            } => {
-                let n = stats.doc_freq(&self.term)?;
-                let total = if n == 0 {
-                    0
-                } else {
-                    population_size(stats, &self.population)?.max(n)
-                };
-                // A term in no document scores nothing, whatever the field's length: counting
-                // the field's tokens (a pass over its field norms) is spared.
-                let tokens = if n == 0 {
-                    0
-                } else {
-                    stats.total_num_tokens(self.term.field())?
-                };
-                let idf = idf(n, total);
-                let avg_len = if total == 0 {
-                    1.0
-                } else {
-                    (tokens as f32 / total as f32).max(1.0)
-                };
-                (idf * (k1 + 1.0), avg_len)
-            }
-            EnableScoring::Disabled { .. } => (0.0, 1.0),
+        let n = stats.doc_freq(&self.term)?;
+        let total = if n == 0 {
+            0
+        } else {
+            population_size(stats, &self.population)?.max(n)
         };
+        // A term in no document scores nothing, whatever the field's length: counting the
+        // field's tokens (a pass over its field norms) is spared.
+        let tokens = if n == 0 {
+            0
+        } else {
+            stats.total_num_tokens(self.term.field())?
+        };
+        let avg_len = if total == 0 {
+            1.0
+        } else {
+            (tokens as f32 / total as f32).max(1.0)
+        };
+        Ok(Bm25Scoring::new(idf(n, total) * (k1 + 1.0), k1, avg_len))
+    }
+}
+
+/// The constants of one term's BM25 score: `weight × tf / (tf + norms[field norm id])`.
+#[derive(Clone)]
+pub struct Bm25Scoring {
+    /// idf × (k1 + 1).
+    pub weight: Score,
+    /// Term-frequency saturation.
+    pub k1: Score,
+    /// The average length BM25 divides by.
+    pub avg_len: Score,
+    /// k1 × (1 - b + b × length / average length), per fieldnorm id.
+    pub norms: Box<[Score; 256]>,
+}
+
+impl Bm25Scoring {
+    fn new(weight: Score, k1: Score, avg_len: Score) -> Self {
         let mut norms = [0.0; 256];
         for (id, norm) in norms.iter_mut().enumerate() {
             let len = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
             *norm = k1 * (1.0 - B + B * len / avg_len);
         }
+        Bm25Scoring {
+            weight,
+            k1,
+            avg_len,
+            norms: Box::new(norms),
+        }
+    }
+}
+
+impl Query for Bm25TermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let scoring = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider: stats,
+                ..
+            } => self.scoring(stats)?,
+            EnableScoring::Disabled { .. } => Bm25Scoring::new(0.0, self.k1, 1.0),
+        };
         Ok(Box::new(Bm25TermWeight {
             term: self.term.clone(),
-            weight,
-            norms: Box::new(norms),
+            weight: scoring.weight,
+            norms: scoring.norms,
         }))
     }
 

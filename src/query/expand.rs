@@ -7,11 +7,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
 use super::bm25::{saturation, Bm25TermQuery};
+use super::prune::Boosted;
 
 /// How a word is expanded.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -204,8 +205,7 @@ impl<'a> Expander<'a> {
             .iter()
             .map(|t| {
                 let term = Term::from_field_text(self.field, t);
-                let query =
-                    BoostQuery::new(Box::new(Bm25TermQuery::new(term, k1)), resolved.weight);
+                let query = Boosted::new(Box::new(Bm25TermQuery::new(term, k1)), resolved.weight);
                 (Occur::Should, Box::new(query) as Box<dyn Query>)
             })
             .collect();

@@ -161,7 +161,7 @@ pub fn favour(query: Box<dyn Query>, fields: &Fields, analyzer: &'static str) ->
 
 /// A query whose matches outside one language score `other_weight` times their score.
 #[derive(Debug)]
-struct LangFavoured {
+pub(super) struct LangFavoured {
     query: Box<dyn Query>,
     /// The favoured language, as a term of the `lang` field.
     lang: Term,
@@ -175,6 +175,18 @@ impl Clone for LangFavoured {
             lang: self.lang.clone(),
             other_weight: self.other_weight,
         }
+    }
+}
+
+impl LangFavoured {
+    /// The query weighted.
+    pub(super) fn inner(&self) -> &dyn Query {
+        self.query.as_ref()
+    }
+
+    /// What the other languages' scores are multiplied by.
+    pub(super) fn other_weight(&self) -> Score {
+        self.other_weight
     }
 }
 

@@ -9,6 +9,7 @@ pub mod lang;
 mod names;
 mod near;
 pub mod parse;
+pub mod prune;
 mod words;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

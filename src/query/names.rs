@@ -6,9 +6,10 @@
 //! query, and the parts of a hyphenated word, also as their join, when the index holds it.
 //! A split whose part is a function word (`kebocoran` → "ke bocoran") is not looked for.
 
-use tantivy::query::{BoostQuery, Occur, PhraseQuery, Query};
+use tantivy::query::{Occur, PhraseQuery, Query};
 use tantivy::{Searcher, Term};
 
+use super::prune::Boosted;
 use super::{bm25, Builder};
 use crate::common::lang::{ENGLISH_WORDS, INDONESIAN_WORDS};
 use crate::schema::{analysis, LangFields};
@@ -69,7 +70,7 @@ impl Builder<'_> {
             let phrase = PhraseQuery::new_with_offset_and_slop(terms, 0);
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), NAME_FORM_WEIGHT)),
+                Box::new(Boosted::new(Box::new(phrase), NAME_FORM_WEIGHT)),
             ));
             if !negated {
                 self.highlight
@@ -107,7 +108,7 @@ impl Builder<'_> {
         let k1 = bm25::saturation(lang.analyzer);
         let term = Term::from_field_text(lang.text, &term);
         let query = bm25::Bm25TermQuery::new(term, k1).within(self.population(lang));
-        Ok(Some(Box::new(BoostQuery::new(
+        Ok(Some(Box::new(Boosted::new(
             Box::new(query),
             NAME_FORM_WEIGHT,
         ))))

@@ -2,11 +2,12 @@
 //! other readings of Indonesian prefixes and the parts of split words), and in the exact copy
 //! of the text (with misspellings).
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::expand::Expansion;
+use super::prune::Boosted;
 use super::{bm25, Builder, FieldSel, Node};
 use super::{ALTERNATIVE_WEIGHT, EXACT_WEIGHT, SPLIT_PHRASE_WEIGHT};
 use super::{TWO_TYPOS_MIN_CHARS, TYPO_MIN_CHARS, TYPO_WEIGHT};
@@ -249,7 +250,7 @@ impl Builder<'_> {
 /// `query` weighted by `weight` when `apply`.
 fn weighted(query: Box<dyn Query>, apply: bool, weight: f32) -> Box<dyn Query> {
     if apply {
-        Box::new(BoostQuery::new(query, weight))
+        Box::new(Boosted::new(query, weight))
     } else {
         query
     }

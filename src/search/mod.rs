@@ -20,6 +20,9 @@ mod sources;
 mod stats;
 #[cfg(test)]
 mod tests;
+mod topk;
+#[cfg(test)]
+mod topk_tests;
 mod trend;
 
 pub use crate::common::periods::{Period, PeriodCount};

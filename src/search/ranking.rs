@@ -201,6 +201,13 @@ impl Engine {
                 }
             }
             Ranking::Score => {
+                // Without facets, which need every match, the matches that cannot make the
+                // page are skipped.
+                if facets.is_none() {
+                    if let Some(page) = self.pruned(searcher, query, &stats, (count, skip))? {
+                        return Ok(page);
+                    }
+                }
                 let top = top.order_by(((SortBySimilarityScore, Order::Desc), tie_break));
                 let (docs, total, facets): Ranked<f32> = searcher.search_with_statistics_provider(
                     query,

@@ -1,0 +1,381 @@
+//! What a top-k search needs to skip documents that cannot enter the top k: the scoring leaves
+//! of a query (its BM25 terms, and the phrases and filters with a fixed upper bound), each with
+//! a cursor over its matches that tells an upper bound of its scores block by block.
+//!
+//! A document's score is the sum of its matching leaves' scores (a language's other articles
+//! weighing less), so the sum of the leaves' bounds bounds it: stretches of documents whose
+//! bounds add up to less than the k-th best score so far are passed over. The bounds of a term
+//! come from what tantivy stores per block of 128 postings for its block-max WAND: the (field
+//! norm, term frequency) pair that scores best under tantivy's BM25 with the segment's average
+//! length. warta scores with another idf, saturation and average length; the pair still bounds
+//! them, as [`TermCursor::block_bound`] shows.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{
+    AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostWeight, EnableScoring,
+    Explanation, Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+
+use super::bm25::{Bm25TermQuery, B};
+use super::lang::LangFavoured;
+
+/// How much a bound is raised against float rounding: tantivy picks a block's best pair in
+/// `f32`, and sums are added up in another order than the scorers add them.
+const MARGIN: Score = 1e-3;
+
+/// `query` weighted by `boost`, as tantivy's `BoostQuery` (scored by the same `BoostWeight`),
+/// with its parts readable, so that a pruning search can bound its scores.
+#[derive(Debug)]
+pub struct Boosted {
+    query: Box<dyn Query>,
+    boost: Score,
+}
+
+impl Boosted {
+    /// `query` with its scores multiplied by `boost`.
+    pub fn new(query: Box<dyn Query>, boost: Score) -> Self {
+        Boosted { query, boost }
+    }
+}
+
+impl Clone for Boosted {
+    fn clone(&self) -> Self {
+        Boosted {
+            query: self.query.box_clone(),
+            boost: self.boost,
+        }
+    }
+}
+
+impl Query for Boosted {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = self.query.weight(scoring)?;
+        Ok(if scoring.is_scoring_enabled() {
+            Box::new(BoostWeight::new(inner, self.boost))
+        } else {
+            inner
+        })
+    }
+
+    fn explain(
+        &self,
+        searcher: &Searcher,
+        address: tantivy::DocAddress,
+    ) -> tantivy::Result<Explanation> {
+        let weight = self.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        weight.explain(searcher.segment_reader(address.segment_ord), address.doc_id)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.query.query_terms(visitor);
+    }
+}
+
+/// A scoring leaf of a query, with the product of the boosts above it.
+pub struct Leaf<'q> {
+    kind: LeafKind<'q>,
+    boost: Score,
+}
+
+enum LeafKind<'q> {
+    /// A BM25 term: bounded block by block.
+    Term(&'q Bm25TermQuery),
+    /// Any other query whose scores never exceed a bound known before the search (a phrase,
+    /// a filter), with that bound before boosting.
+    Fixed(&'q dyn Query, Score),
+}
+
+/// The scoring leaves of `query`, if every document it matches matches one of them and its
+/// score is at most the sum of their scores: a tree of boolean queries (their `MustNot`
+/// clauses left out: they neither score nor match), boosts, the query-language weighting, BM25
+/// terms, phrases and filters. `None` for any other shape (it is searched without pruning).
+pub fn leaves<'q>(
+    query: &'q dyn Query,
+    stats: &dyn Bm25StatisticsProvider,
+) -> tantivy::Result<Option<Vec<Leaf<'q>>>> {
+    let mut found = Vec::new();
+    Ok(collect(query, 1.0, stats, &mut found)?.then_some(found))
+}
+
+fn collect<'q>(
+    query: &'q dyn Query,
+    boost: Score,
+    stats: &dyn Bm25StatisticsProvider,
+    out: &mut Vec<Leaf<'q>>,
+) -> tantivy::Result<bool> {
+    let fixed = |bound: Score| LeafKind::Fixed(query, bound);
+    let kind = if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
+        LeafKind::Term(term)
+    } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        for (occur, clause) in boolean.clauses() {
+            if *occur != Occur::MustNot && !collect(clause.as_ref(), boost, stats, out)? {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    } else if let Some(boosted) = query.downcast_ref::<Boosted>() {
+        if boosted.boost.is_nan() || boosted.boost < 0.0 {
+            return Ok(false);
+        }
+        return collect(boosted.query.as_ref(), boost * boosted.boost, stats, out);
+    } else if let Some(favoured) = query.downcast_ref::<LangFavoured>() {
+        // The other languages' articles weigh less, never more.
+        if favoured.other_weight().is_nan() || favoured.other_weight() > 1.0 {
+            return Ok(false);
+        }
+        return collect(favoured.inner(), boost, stats, out);
+    } else if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
+        // A phrase scores as tantivy's BM25 of the phrase's count, below idf × (1 + k1).
+        fixed(Bm25Weight::for_terms(stats, &phrase.phrase_terms())?.max_score())
+    } else if let Some(term) = query.downcast_ref::<TermQuery>() {
+        fixed(Bm25Weight::for_terms(stats, std::slice::from_ref(term.term()))?.max_score())
+    } else if query.is::<RangeQuery>() || query.is::<AllQuery>() {
+        // A range scores its boost; every document scores 1.
+        fixed(1.0)
+    } else {
+        return Ok(false);
+    };
+    out.push(Leaf { kind, boost });
+    Ok(true)
+}
+
+impl Leaf<'_> {
+    /// The cursor over this leaf's matches in `reader`, `None` when it has none there.
+    pub fn cursor(
+        &self,
+        reader: &SegmentReader,
+        scoring: EnableScoring<'_>,
+        stats: &dyn Bm25StatisticsProvider,
+    ) -> tantivy::Result<Option<Cursor>> {
+        match &self.kind {
+            LeafKind::Term(term) => TermCursor::open(term, self.boost, reader, stats)
+                .map(|cursor| cursor.map(|c| Cursor::Term(Box::new(c)))),
+            LeafKind::Fixed(query, bound) => {
+                let scorer = query.weight(scoring)?.scorer(reader, self.boost)?;
+                if scorer.doc() == TERMINATED {
+                    return Ok(None);
+                }
+                // A constant scorer scores its boost, the match-all scorer 1: bound both.
+                let bound = bound * self.boost.max(1.0) * (1.0 + MARGIN);
+                Ok(Some(Cursor::Fixed { scorer, bound }))
+            }
+        }
+    }
+}
+
+/// A leaf's matches in one segment, with bounds of their scores.
+pub enum Cursor {
+    /// A BM25 term, read block by block.
+    Term(Box<TermCursor>),
+    /// Any other scorer, with one bound for all its matches.
+    Fixed {
+        /// The leaf's own scorer.
+        scorer: Box<dyn Scorer>,
+        /// Its scores' bound.
+        bound: Score,
+    },
+}
+
+impl Cursor {
+    /// The current match (`TERMINATED` past the last).
+    pub fn doc(&self) -> DocId {
+        match self {
+            Cursor::Term(term) => term.doc(),
+            Cursor::Fixed { scorer, .. } => scorer.doc(),
+        }
+    }
+
+    /// The next match.
+    pub fn advance(&mut self) -> DocId {
+        match self {
+            Cursor::Term(term) => term.advance(),
+            Cursor::Fixed { scorer, .. } => scorer.advance(),
+        }
+    }
+
+    /// The first match at or after `target` (no move when already there).
+    pub fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            Cursor::Term(term) => term.seek(target),
+            Cursor::Fixed { scorer, .. } if scorer.doc() < target => scorer.seek(target),
+            Cursor::Fixed { scorer, .. } => scorer.doc(),
+        }
+    }
+
+    /// The score of the current match.
+    pub fn score(&mut self) -> Score {
+        match self {
+            Cursor::Term(term) => term.score(),
+            Cursor::Fixed { scorer, .. } => scorer.score(),
+        }
+    }
+
+    /// The last document the current [`Cursor::bound`] holds for.
+    pub fn bound_until(&self) -> DocId {
+        match self {
+            Cursor::Term(term) => term.block_last(),
+            Cursor::Fixed { .. } => TERMINATED,
+        }
+    }
+
+    /// A bound of the scores of the matches from the current one to [`Cursor::bound_until`].
+    pub fn bound(&mut self) -> Score {
+        match self {
+            Cursor::Term(term) => term.block_bound(),
+            Cursor::Fixed { bound, .. } => *bound,
+        }
+    }
+}
+
+/// A BM25 term's postings in one segment, scored as [`Bm25TermQuery`] scores them.
+pub struct TermCursor {
+    postings: BlockSegmentPostings,
+    /// The current posting's place in the loaded block.
+    at: usize,
+    fieldnorms: FieldNormReader,
+    /// idf × (k1 + 1) × boost.
+    weight: Score,
+    norms: Box<[Score; 256]>,
+    /// k1 × b / the average length warta divides by.
+    slope: Score,
+    /// The average length's share `(1 - b) / b`, the `a` of `k1 × b / avg × (a + length)`.
+    offset: Score,
+    /// tantivy's BM25 with the segment's average length: the one its stored pairs maximise.
+    segment_bm25: Bm25Weight,
+    /// That BM25's `idf × (1 + k1)`, and its `k1 × b / average`.
+    segment_weight: Score,
+    segment_slope: Score,
+    /// `(1 - b) / b` × the segment's average length.
+    segment_offset: Score,
+    /// The current block's bound, once asked for, and the block's last document it is of.
+    cached: Option<(DocId, Score)>,
+}
+
+/// tantivy's BM25 saturation, with which it picked each block's best pair.
+const TANTIVY_K1: Score = 1.2;
+
+impl TermCursor {
+    fn open(
+        query: &Bm25TermQuery,
+        boost: Score,
+        reader: &SegmentReader,
+        stats: &dyn Bm25StatisticsProvider,
+    ) -> tantivy::Result<Option<TermCursor>> {
+        let field = query.term().field();
+        let inverted = reader.inverted_index(field)?;
+        let Some(mut postings) =
+            inverted.read_block_postings(query.term(), IndexRecordOption::WithFreqs)?
+        else {
+            return Ok(None);
+        };
+        let at = postings.seek(0);
+        let scoring = query.scoring(stats)?;
+        let fieldnorms = reader.get_fieldnorms_reader(field)?;
+        // Without field norms tantivy stored no pairs: the blocks are bounded by the weight.
+        let has_norms = reader.fieldnorms_readers().get_field(field)?.is_some();
+        // The average length tantivy's postings writer took (`FieldSerializer::create`).
+        let segment_avg = inverted.total_num_tokens() as Score / fieldnorms.num_docs() as Score;
+        // idf ln 2 (one document in two): any idf does, the bound divides it out.
+        let segment_bm25 = Bm25Weight::for_one_term_without_explain(1, 2, segment_avg);
+        // Field norm id 0 is length 0, whose norm is k1 × (1 - b).
+        let segment_weight = if has_norms && segment_avg > 0.0 && segment_avg.is_finite() {
+            segment_bm25.score(0, 1) * (1.0 + TANTIVY_K1 * (1.0 - B))
+        } else {
+            0.0
+        };
+        let cursor = TermCursor {
+            postings,
+            at,
+            fieldnorms,
+            weight: scoring.weight * boost,
+            norms: scoring.norms,
+            slope: scoring.k1 * B / scoring.avg_len,
+            offset: scoring.avg_len * (1.0 - B) / B,
+            segment_bm25,
+            segment_weight,
+            segment_slope: TANTIVY_K1 * B / segment_avg,
+            segment_offset: segment_avg * (1.0 - B) / B,
+            cached: None,
+        };
+        Ok((cursor.doc() != TERMINATED).then_some(cursor))
+    }
+
+    fn doc(&self) -> DocId {
+        let docs = self.postings.docs();
+        docs.get(self.at).copied().unwrap_or(TERMINATED)
+    }
+
+    fn next_block(&mut self) {
+        if self.postings.block_len() > 0 {
+            self.postings.advance();
+        }
+        self.at = 0;
+    }
+
+    fn advance(&mut self) -> DocId {
+        self.at += 1;
+        if self.at >= self.postings.block_len() {
+            self.next_block();
+        }
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc() >= target {
+            return self.doc();
+        }
+        let last = self.block_last();
+        if target <= last {
+            let docs = self.postings.docs();
+            self.at += docs[self.at..].partition_point(|&doc| doc < target);
+            return self.doc();
+        }
+        self.at = self.postings.seek(target);
+        if self.at >= self.postings.block_len() {
+            self.next_block();
+        }
+        self.doc()
+    }
+
+    fn score(&self) -> Score {
+        let id = self.fieldnorms.fieldnorm_id(self.doc());
+        let tf = self.postings.freqs()[self.at] as Score;
+        self.weight * tf / (tf + self.norms[id as usize])
+    }
+
+    fn block_last(&self) -> DocId {
+        self.postings.docs().last().copied().unwrap_or(TERMINATED)
+    }
+
+    /// A bound of the scores of the current block. A score is `weight / (1 + slope × (a +
+    /// length) / tf)`: it grows as `(a + length) / tf` shrinks, for any idf and saturation.
+    /// tantivy stored the pair with the least `(a' + length) / tf`, `a'` from the segment's
+    /// average; its tantivy score gives that least value `r`. For every posting, `(a + length)
+    /// / tf ≥ min(1, a / a') × (a' + length) / tf ≥ min(1, a / a') × r`, which bounds warta's
+    /// score. Blocks without a stored pair (the last, short one) are bounded by their best
+    /// posting under tantivy's score, through the same inequality.
+    fn block_bound(&mut self) -> Score {
+        let last = self.block_last();
+        if let Some((block, bound)) = self.cached {
+            if block == last {
+                return bound;
+            }
+        }
+        let best = self
+            .postings
+            .block_max_score(&self.fieldnorms, &self.segment_bm25);
+        let bound = if best > 0.0 && best.is_finite() && self.segment_weight > 0.0 {
+            let r = ((self.segment_weight / best - 1.0) / self.segment_slope).max(0.0);
+            let least = r * (self.offset / self.segment_offset).min(1.0);
+            self.weight / (1.0 + self.slope * least)
+        } else {
+            self.weight
+        };
+        let bound = bound * (1.0 + MARGIN);
+        self.cached = Some((last, bound));
+        bound
+    }
+}
