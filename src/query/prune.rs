@@ -107,7 +107,10 @@ fn collect<'q>(
     out: &mut Vec<Leaf<'q>>,
 ) -> tantivy::Result<bool> {
     let fixed = |bound: Score| LeafKind::Fixed(query, bound);
-    let kind = if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
+    let kind = if let Some(boxed) = query.downcast_ref::<Box<dyn Query>>() {
+        // A boxed query passed on as a query of its own.
+        return collect(boxed.as_ref(), boost, stats, out);
+    } else if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
         LeafKind::Term(term)
     } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
         for (occur, clause) in boolean.clauses() {

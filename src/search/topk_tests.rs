@@ -225,7 +225,10 @@ fn pruned_top_k_equals_scoring_every_match() {
             .unwrap();
             let query = built.query.as_ref();
             let (k, skip) = ([1, 3, 10, 50][random.below(4)], random.below(3) * 5);
-            let page = engine.pruned(&searcher, query, &stats, (k, skip)).unwrap();
+            // The query as the engine passes it: boxed.
+            let page = engine
+                .pruned(&searcher, &built.query, &stats, (k, skip))
+                .unwrap();
             let Some(page) = page else {
                 continue;
             };
@@ -233,9 +236,10 @@ fn pruned_top_k_equals_scoring_every_match() {
             let (hits, total) = exhaustive(&engine, &searcher, query, (k, skip));
             assert_eq!(page.hits, hits, "{text:?} {filters:?} k {k} skip {skip}");
             assert_eq!(page.total, total, "{text:?} {filters:?}");
-            // What `ranked` returns is the pruned page.
+            // What `ranked` returns is the pruned page, for the query as the engine passes it
+            // (boxed).
             let ranked = engine
-                .ranked(&searcher, query, Ranking::Score, k, skip, None)
+                .ranked(&searcher, &built.query, Ranking::Score, k, skip, None)
                 .unwrap();
             assert_eq!(ranked.hits, hits);
         }
