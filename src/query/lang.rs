@@ -184,6 +184,11 @@ impl LangFavoured {
         self.query.as_ref()
     }
 
+    /// The favoured language, as a term of the `lang` field.
+    pub(super) fn lang(&self) -> &Term {
+        &self.lang
+    }
+
     /// What the other languages' scores are multiplied by.
     pub(super) fn other_weight(&self) -> Score {
         self.other_weight

@@ -11,7 +11,7 @@
 //! them, as [`TermCursor::block_bound`] shows.
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::BlockSegmentPostings;
+use tantivy::postings::{BlockSegmentPostings, SegmentPostings};
 use tantivy::query::{
     AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostWeight, EnableScoring,
     Explanation, Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
@@ -88,61 +88,175 @@ enum LeafKind<'q> {
     Fixed(&'q dyn Query, Score),
 }
 
-/// The scoring leaves of `query`, if every document it matches matches one of them and its
-/// score is at most the sum of their scores: a tree of boolean queries (their `MustNot`
-/// clauses left out: they neither score nor match), boosts, the query-language weighting, BM25
-/// terms, phrases and filters. `None` for any other shape (it is searched without pruning).
-pub fn leaves<'q>(
-    query: &'q dyn Query,
-    stats: &dyn Bm25StatisticsProvider,
-) -> tantivy::Result<Option<Vec<Leaf<'q>>>> {
-    let mut found = Vec::new();
-    Ok(collect(query, 1.0, stats, &mut found)?.then_some(found))
+/// What a top-k search prunes `query` by: its scoring leaves, and how its score is made of
+/// theirs when warta can add them up exactly as tantivy's scorers do.
+pub struct Plan<'q> {
+    /// The scoring leaves.
+    pub leaves: Vec<Leaf<'q>>,
+    /// The score as a sum of the leaves' scores, when the query is a tree of `Should` clauses,
+    /// boosts, phrases, terms and the query-language weighting (the shape of every query of
+    /// words without `AND`, `NOT` or filters); `None` otherwise (the query's own scorer then
+    /// scores the documents that can make the page).
+    pub sum: Option<Sum>,
+    /// The languages the [`Sum::Favoured`] nodes favour, as terms of the `lang` field.
+    pub langs: Vec<Term>,
 }
 
-fn collect<'q>(
-    query: &'q dyn Query,
-    boost: Score,
-    stats: &dyn Bm25StatisticsProvider,
-    out: &mut Vec<Leaf<'q>>,
-) -> tantivy::Result<bool> {
-    let fixed = |bound: Score| LeafKind::Fixed(query, bound);
-    let kind = if let Some(boxed) = query.downcast_ref::<Box<dyn Query>>() {
-        // A boxed query passed on as a query of its own.
-        return collect(boxed.as_ref(), boost, stats, out);
-    } else if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
-        LeafKind::Term(term)
-    } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
-        for (occur, clause) in boolean.clauses() {
-            if *occur != Occur::MustNot && !collect(clause.as_ref(), boost, stats, out)? {
-                return Ok(false);
+/// A query's score made of its leaves' scores, added up in the order tantivy's union adds them
+/// (its clauses' order, from 0), so the result is the same float.
+pub enum Sum {
+    /// A leaf's score ([`Plan::leaves`] index).
+    Leaf(usize),
+    /// The sum of the matching clauses' scores.
+    Should(Vec<Sum>),
+    /// A score multiplied by `other_weight` outside the language [`Plan::langs`]`[lang]`.
+    Favoured {
+        /// The weighted query's score.
+        inner: Box<Sum>,
+        /// Index of the language favoured.
+        lang: usize,
+        /// What other languages' scores are multiplied by.
+        other_weight: Score,
+    },
+}
+
+impl Sum {
+    /// The score of `doc` from its leaves' scores (`None` where a leaf does not match), with
+    /// `langs` the postings of [`Plan::langs`] (read forward: documents in increasing order).
+    pub fn score(
+        &self,
+        doc: DocId,
+        leaves: &[Option<Score>],
+        langs: &mut [Option<SegmentPostings>],
+    ) -> Option<Score> {
+        match self {
+            Sum::Leaf(n) => leaves[*n],
+            Sum::Should(clauses) => {
+                let mut sum = None;
+                for clause in clauses {
+                    if let Some(score) = clause.score(doc, leaves, langs) {
+                        sum = Some(sum.unwrap_or(0.0) + score);
+                    }
+                }
+                sum
+            }
+            Sum::Favoured {
+                inner,
+                lang,
+                other_weight,
+            } => {
+                let score = inner.score(doc, leaves, langs)?;
+                let favoured = langs[*lang].as_mut().is_some_and(|postings| {
+                    if postings.doc() < doc {
+                        postings.seek(doc);
+                    }
+                    postings.doc() == doc
+                });
+                Some(if favoured {
+                    score
+                } else {
+                    score * other_weight
+                })
             }
         }
-        return Ok(true);
-    } else if let Some(boosted) = query.downcast_ref::<Boosted>() {
-        if boosted.boost.is_nan() || boosted.boost < 0.0 {
-            return Ok(false);
-        }
-        return collect(boosted.query.as_ref(), boost * boosted.boost, stats, out);
-    } else if let Some(favoured) = query.downcast_ref::<LangFavoured>() {
-        // The other languages' articles weigh less, never more.
-        if favoured.other_weight().is_nan() || favoured.other_weight() > 1.0 {
-            return Ok(false);
-        }
-        return collect(favoured.inner(), boost, stats, out);
-    } else if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
-        // A phrase scores as tantivy's BM25 of the phrase's count, below idf × (1 + k1).
-        fixed(Bm25Weight::for_terms(stats, &phrase.phrase_terms())?.max_score())
-    } else if let Some(term) = query.downcast_ref::<TermQuery>() {
-        fixed(Bm25Weight::for_terms(stats, std::slice::from_ref(term.term()))?.max_score())
-    } else if query.is::<RangeQuery>() || query.is::<AllQuery>() {
-        // A range scores its boost; every document scores 1.
-        fixed(1.0)
-    } else {
-        return Ok(false);
+    }
+}
+
+/// The plan of `query`, if every document it matches matches one of its leaves and its score
+/// is at most the sum of theirs: a tree of boolean queries (their `MustNot` clauses left out:
+/// they neither score nor match), boosts, the query-language weighting, BM25 terms, phrases
+/// and filters. `None` for any other shape (it is searched without pruning).
+pub fn plan<'q>(
+    query: &'q dyn Query,
+    stats: &dyn Bm25StatisticsProvider,
+) -> tantivy::Result<Option<Plan<'q>>> {
+    let mut walk = Walk {
+        stats,
+        plan: Plan {
+            leaves: Vec::new(),
+            sum: None,
+            langs: Vec::new(),
+        },
+        prunable: true,
     };
-    out.push(Leaf { kind, boost });
-    Ok(true)
+    let sum = walk.walk(query, 1.0)?;
+    walk.plan.sum = sum;
+    Ok(walk.prunable.then_some(walk.plan))
+}
+
+struct Walk<'q, 's> {
+    stats: &'s dyn Bm25StatisticsProvider,
+    plan: Plan<'q>,
+    prunable: bool,
+}
+
+impl<'q> Walk<'q, '_> {
+    fn leaf(&mut self, kind: LeafKind<'q>, boost: Score) -> Sum {
+        self.plan.leaves.push(Leaf { kind, boost });
+        Sum::Leaf(self.plan.leaves.len() - 1)
+    }
+
+    /// Collects the leaves of `query` (boosted by `boost`), and returns its sum if it has one.
+    fn walk(&mut self, query: &'q dyn Query, boost: Score) -> tantivy::Result<Option<Sum>> {
+        let stats = self.stats;
+        let fixed = |bound: Score| LeafKind::Fixed(query, bound);
+        Ok(
+            if let Some(boxed) = query.downcast_ref::<Box<dyn Query>>() {
+                // A boxed query passed on as a query of its own.
+                self.walk(boxed.as_ref(), boost)?
+            } else if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
+                Some(self.leaf(LeafKind::Term(term), boost))
+            } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+                let mut exact = boolean.get_minimum_number_should_match() <= 1;
+                let mut clauses = Vec::new();
+                for (occur, clause) in boolean.clauses() {
+                    exact &= *occur == Occur::Should;
+                    if *occur != Occur::MustNot {
+                        clauses.push(self.walk(clause.as_ref(), boost)?);
+                    }
+                }
+                let clauses: Option<Vec<Sum>> = clauses.into_iter().collect();
+                clauses.filter(|_| exact).map(Sum::Should)
+            } else if let Some(boosted) = query.downcast_ref::<Boosted>() {
+                if boosted.boost.is_nan() || boosted.boost < 0.0 {
+                    self.prunable = false;
+                    return Ok(None);
+                }
+                // tantivy's boost is passed down to the leaves, which multiply their weights.
+                self.walk(boosted.query.as_ref(), boost * boosted.boost)?
+            } else if let Some(favoured) = query.downcast_ref::<LangFavoured>() {
+                // The other languages' articles weigh less, never more.
+                let other_weight = favoured.other_weight();
+                if other_weight.is_nan() || other_weight > 1.0 {
+                    self.prunable = false;
+                    return Ok(None);
+                }
+                let inner = self.walk(favoured.inner(), boost)?;
+                self.plan.langs.push(favoured.lang().clone());
+                let lang = self.plan.langs.len() - 1;
+                inner.map(|inner| Sum::Favoured {
+                    inner: Box::new(inner),
+                    lang,
+                    other_weight,
+                })
+            } else if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
+                // A phrase scores as tantivy's BM25 of the phrase's count, below idf × (1 + k1).
+                let bound = Bm25Weight::for_terms(stats, &phrase.phrase_terms())?.max_score();
+                Some(self.leaf(fixed(bound), boost))
+            } else if let Some(term) = query.downcast_ref::<TermQuery>() {
+                let bound = Bm25Weight::for_terms(stats, std::slice::from_ref(term.term()))?;
+                self.leaf(fixed(bound.max_score()), boost);
+                None
+            } else if query.is::<RangeQuery>() || query.is::<AllQuery>() {
+                // A range scores its boost; every document scores 1.
+                self.leaf(fixed(1.0), boost);
+                None
+            } else {
+                self.prunable = false;
+                None
+            },
+        )
+    }
 }
 
 impl Leaf<'_> {

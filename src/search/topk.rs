@@ -15,6 +15,7 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
 
 use super::engine::Engine;
@@ -118,7 +119,7 @@ impl Engine {
 
 /// The best `k` matches of `query` in `searcher` (score, then article id in the u64 fast field
 /// `id_field`), best first, or `None` when the query's shape cannot be pruned
-/// ([`prune::leaves`]).
+/// ([`prune::plan`]).
 pub(super) fn top_k(
     searcher: &Searcher,
     query: &dyn Query,
@@ -126,43 +127,65 @@ pub(super) fn top_k(
     k: usize,
     id_field: &str,
 ) -> tantivy::Result<Option<Vec<(Score, DocAddress)>>> {
-    let Some(leaves) = prune::leaves(query, stats)? else {
+    let Some(plan) = prune::plan(query, stats)? else {
         return Ok(None);
     };
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    let weight = query.weight(scoring)?;
+    // Without a sum of the leaves, the query's own scorer scores the documents that can make
+    // the page (and tells whether they match at all).
+    let weight = match plan.sum {
+        Some(_) => None,
+        None => Some(query.weight(scoring)?),
+    };
     let mut best = Best {
         k: k.max(1),
         heap: BinaryHeap::new(),
     };
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let mut cursors = Vec::with_capacity(leaves.len());
-        for leaf in &leaves {
-            cursors.extend(leaf.cursor(segment, scoring, stats)?);
+        let mut cursors = Vec::with_capacity(plan.leaves.len());
+        for (n, leaf) in plan.leaves.iter().enumerate() {
+            if let Some(cursor) = leaf.cursor(segment, scoring, stats)? {
+                cursors.push((n, cursor));
+            }
         }
         if cursors.is_empty() {
             continue;
         }
         let ids = segment.fast_fields().u64(id_field)?;
         let alive = segment.alive_bitset();
-        let mut exact = weight.scorer(segment, 1.0)?;
-        let mut consider = |doc: DocId, best: &mut Best| {
+        let mut exact = match &weight {
+            Some(weight) => Some(weight.scorer(segment, 1.0)?),
+            None => None,
+        };
+        let mut langs = Vec::with_capacity(plan.langs.len());
+        for lang in &plan.langs {
+            let inverted = segment.inverted_index(lang.field())?;
+            langs.push(inverted.read_postings(lang, IndexRecordOption::Basic)?);
+        }
+        let mut consider = |doc: DocId, leaves: &[Option<Score>], best: &mut Best| {
             if alive.is_some_and(|alive| alive.is_deleted(doc)) {
                 return;
             }
-            if exact.doc() < doc {
-                exact.seek(doc);
+            let score = match (&mut exact, &plan.sum) {
+                (Some(exact), _) => {
+                    if exact.doc() < doc {
+                        exact.seek(doc);
+                    }
+                    (exact.doc() == doc).then(|| exact.score())
+                }
+                (None, Some(sum)) => sum.score(doc, leaves, &mut langs),
+                (None, None) => None,
+            };
+            if let Some(score) = score {
+                best.offer(Hit {
+                    score,
+                    id: ids.first(doc).unwrap_or(u64::MAX),
+                    address: DocAddress::new(ord as u32, doc),
+                });
             }
-            if exact.doc() != doc {
-                return;
-            }
-            best.offer(Hit {
-                score: exact.score(),
-                id: ids.first(doc).unwrap_or(u64::MAX),
-                address: DocAddress::new(ord as u32, doc),
-            });
         };
-        max_score(&mut cursors, &mut best, &mut consider);
+        let mut leaves = vec![None; plan.leaves.len()];
+        max_score(&mut cursors, &mut leaves, &mut best, &mut consider);
     }
     let mut hits: Vec<Hit> = best.heap.into_iter().map(|Reverse(hit)| hit).collect();
     hits.sort_by(|a, b| b.better(a));
@@ -173,23 +196,33 @@ pub(super) fn top_k(
     ))
 }
 
-/// Offers `consider` every document of `cursors` whose bound reaches the threshold of `best`.
-fn max_score(cursors: &mut [Cursor], best: &mut Best, consider: &mut dyn FnMut(DocId, &mut Best)) {
+/// What is offered a document that can make the page, with its leaves' scores.
+type Consider<'a> = dyn FnMut(DocId, &[Option<Score>], &mut Best) + 'a;
+
+/// Offers `consider` every document of `cursors` (each with its leaf's index) whose bound
+/// reaches the threshold of `best`, with its leaves' scores in `leaves`.
+fn max_score(
+    cursors: &mut [(usize, Cursor)],
+    leaves: &mut [Option<Score>],
+    best: &mut Best,
+    consider: &mut Consider<'_>,
+) {
     // Per window: the active cursors (a match in the window) with their bounds, ascending.
     let mut active: Vec<(Score, usize)> = Vec::with_capacity(cursors.len());
     loop {
-        let start = cursors.iter().map(Cursor::doc).min().unwrap_or(TERMINATED);
+        let start = cursors.iter().map(|(_, c)| c.doc()).min();
+        let start = start.unwrap_or(TERMINATED);
         if start == TERMINATED {
             return;
         }
         let end = cursors
             .iter()
-            .filter(|c| c.doc() != TERMINATED)
-            .map(Cursor::bound_until)
+            .filter(|(_, c)| c.doc() != TERMINATED)
+            .map(|(_, c)| c.bound_until())
             .min()
             .unwrap_or(TERMINATED);
         active.clear();
-        for (n, cursor) in cursors.iter_mut().enumerate() {
+        for (n, (_, cursor)) in cursors.iter_mut().enumerate() {
             if cursor.doc() <= end {
                 active.push((cursor.bound(), n));
             }
@@ -201,7 +234,7 @@ fn max_score(cursors: &mut [Cursor], best: &mut Best, consider: &mut dyn FnMut(D
                 return;
             }
             for &(_, n) in &active {
-                cursors[n].seek(end + 1);
+                cursors[n].1.seek(end + 1);
             }
             continue;
         }
@@ -214,64 +247,80 @@ fn max_score(cursors: &mut [Cursor], best: &mut Best, consider: &mut dyn FnMut(D
             weak_sum += active[weak].0;
             weak += 1;
         }
-        window(cursors, &active, weak, end, best, consider);
+        let (weak, leading) = active.split_at(weak);
+        let mut window = Window {
+            cursors,
+            leaves,
+            weak,
+            leading,
+        };
+        window.run(end, best, consider);
         if end >= TERMINATED - 1 {
             return;
         }
-        for &(_, n) in &active[..weak] {
-            cursors[n].seek(end + 1);
+        for &(_, n) in weak {
+            cursors[n].1.seek(end + 1);
         }
     }
 }
 
-/// The documents up to `end` of the cursors `active[weak..]` lead, the others `active[..weak]`
-/// scored only where needed.
-fn window(
-    cursors: &mut [Cursor],
-    active: &[(Score, usize)],
-    weak: usize,
-    end: DocId,
-    best: &mut Best,
-    consider: &mut dyn FnMut(DocId, &mut Best),
-) {
-    let (weak_cursors, leading) = active.split_at(weak);
-    let weak_sum: Score = weak_cursors.iter().map(|(bound, _)| bound).sum();
-    loop {
-        let doc = leading
-            .iter()
-            .map(|&(_, n)| cursors[n].doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        if doc > end || doc == TERMINATED {
-            return;
-        }
-        let mut score: Score = 0.0;
-        for &(_, n) in leading {
-            if cursors[n].doc() == doc {
-                score += cursors[n].score();
-                cursors[n].advance();
+/// One window: the cursors `leading` lead, the `weak` ones are scored only where needed.
+struct Window<'a> {
+    cursors: &'a mut [(usize, Cursor)],
+    leaves: &'a mut [Option<Score>],
+    weak: &'a [(Score, usize)],
+    leading: &'a [(Score, usize)],
+}
+
+impl Window<'_> {
+    /// Offers `consider` the documents up to `end` that can make the page.
+    fn run(&mut self, end: DocId, best: &mut Best, consider: &mut Consider<'_>) {
+        let weak_sum: Score = self.weak.iter().map(|(bound, _)| bound).sum();
+        loop {
+            let doc = self
+                .leading
+                .iter()
+                .map(|&(_, n)| self.cursors[n].1.doc())
+                .min();
+            let doc = doc.unwrap_or(TERMINATED);
+            if doc > end || doc == TERMINATED {
+                return;
             }
-        }
-        let threshold = best.threshold();
-        let reaches = |score: Score, rest: Score| (score + rest) * (1.0 + SUM_MARGIN) >= threshold;
-        if !reaches(score, weak_sum) {
-            continue;
-        }
-        // The weak cursors, strongest first, until the document cannot reach the threshold.
-        let mut rest = weak_sum;
-        let mut possible = true;
-        for &(bound, n) in weak_cursors.iter().rev() {
-            if cursors[n].seek(doc) == doc {
-                score += cursors[n].score();
+            let mut score: Score = 0.0;
+            for &(_, n) in self.leading {
+                let (leaf, cursor) = &mut self.cursors[n];
+                if cursor.doc() == doc {
+                    let leaf_score = cursor.score();
+                    self.leaves[*leaf] = Some(leaf_score);
+                    score += leaf_score;
+                    cursor.advance();
+                }
             }
-            rest -= bound;
-            if !reaches(score, rest.max(0.0)) {
-                possible = false;
-                break;
+            let threshold = best.threshold();
+            let reaches =
+                |score: Score, rest: Score| (score + rest) * (1.0 + SUM_MARGIN) >= threshold;
+            // The weak cursors, strongest first, until the document cannot reach the threshold.
+            let mut possible = reaches(score, weak_sum);
+            let mut rest = weak_sum;
+            for &(bound, n) in self.weak.iter().rev() {
+                if !possible {
+                    break;
+                }
+                let (leaf, cursor) = &mut self.cursors[n];
+                if cursor.seek(doc) == doc {
+                    let leaf_score = cursor.score();
+                    self.leaves[*leaf] = Some(leaf_score);
+                    score += leaf_score;
+                }
+                rest -= bound;
+                possible = reaches(score, rest.max(0.0));
             }
-        }
-        if possible {
-            consider(doc, best);
+            if possible {
+                consider(doc, self.leaves, best);
+            }
+            for (leaf, _) in self.cursors.iter() {
+                self.leaves[*leaf] = None;
+            }
         }
     }
 }
