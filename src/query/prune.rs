@@ -207,7 +207,7 @@ impl<'q> Walk<'q, '_> {
             } else if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
                 Some(self.leaf(LeafKind::Term(term), boost))
             } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
-                let mut exact = boolean.get_minimum_number_should_match() <= 1;
+                let mut exact = boolean.get_minimum_number_should_match() == 1;
                 let mut clauses = Vec::new();
                 for (occur, clause) in boolean.clauses() {
                     exact &= *occur == Occur::Should;
@@ -260,6 +260,48 @@ impl<'q> Walk<'q, '_> {
 }
 
 impl Leaf<'_> {
+    /// Marks the documents this leaf matches in `reader` in `bits` (a bit per document), with
+    /// `unscored` the scoring off, for counting matches.
+    pub fn mark(
+        &self,
+        reader: &SegmentReader,
+        unscored: EnableScoring<'_>,
+        bits: &mut [u64],
+    ) -> tantivy::Result<()> {
+        let mut set = |doc: DocId| {
+            if let Some(word) = bits.get_mut(doc as usize / 64) {
+                *word |= 1 << (doc % 64);
+            }
+        };
+        match &self.kind {
+            LeafKind::Term(term) => {
+                let inverted = reader.inverted_index(term.term().field())?;
+                let postings =
+                    inverted.read_block_postings(term.term(), IndexRecordOption::Basic)?;
+                let Some(mut postings) = postings else {
+                    return Ok(());
+                };
+                while postings.block_len() > 0 {
+                    postings.docs().iter().for_each(|&doc| set(doc));
+                    postings.advance();
+                }
+            }
+            LeafKind::Fixed(query, _) => {
+                let mut scorer = query.weight(unscored)?.scorer(reader, 1.0)?;
+                while scorer.doc() != TERMINATED {
+                    set(scorer.doc());
+                    scorer.advance();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this leaf is a BM25 term (bounded block by block).
+    pub fn is_term(&self) -> bool {
+        matches!(self.kind, LeafKind::Term(_))
+    }
+
     /// The cursor over this leaf's matches in `reader`, `None` when it has none there.
     pub fn cursor(
         &self,

@@ -21,7 +21,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
 use super::engine::Engine;
 use super::ranking::RankedPage;
 use crate::error::Result;
-use crate::query::prune::{self, Cursor};
+use crate::query::prune::{self, Cursor, Plan};
 
 /// How much the leaves' summed scores are raised before comparing with the k-th score: the
 /// query's scorer adds the same scores in another order.
@@ -100,14 +100,41 @@ impl Engine {
         stats: &dyn Bm25StatisticsProvider,
         (count, skip): (usize, usize),
     ) -> Result<Option<RankedPage>> {
-        let id = self.field_name(self.inner.fields.id_key);
-        let Some(hits) = top_k(searcher, query, stats, count.saturating_add(skip), &id)? else {
+        let Some(plan) = prune::plan(query, stats)? else {
             return Ok(None);
         };
-        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        // Phrases and filters alone have no blocks to skip, and would be read twice.
+        if plan.leaves.iter().all(|leaf| !leaf.is_term()) {
+            return Ok(None);
+        }
+        let id = self.field_name(self.inner.fields.id_key);
+        let hits = top_k(
+            searcher,
+            query,
+            &plan,
+            stats,
+            count.saturating_add(skip),
+            &id,
+        )?;
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
         let mut total = 0;
-        for segment in searcher.segment_readers() {
-            total += weight.count(segment)? as usize;
+        match plan.sum {
+            // The matches are the union of the leaves' matches: counted on a bit set.
+            Some(_) => {
+                for segment in searcher.segment_readers() {
+                    let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
+                    for leaf in &plan.leaves {
+                        leaf.mark(segment, unscored, &mut bits)?;
+                    }
+                    total += count_alive(&bits, segment.alive_bitset());
+                }
+            }
+            None => {
+                let weight = query.weight(unscored)?;
+                for segment in searcher.segment_readers() {
+                    total += weight.count(segment)? as usize;
+                }
+            }
         }
         Ok(Some(RankedPage {
             hits: hits.into_iter().skip(skip).collect(),
@@ -117,19 +144,35 @@ impl Engine {
     }
 }
 
+/// The documents marked in `bits` that are alive.
+fn count_alive(bits: &[u64], alive: Option<&tantivy::fastfield::AliveBitSet>) -> usize {
+    match alive {
+        None => bits.iter().map(|word| word.count_ones() as usize).sum(),
+        Some(alive) => {
+            let mut count = 0;
+            for (n, &word) in bits.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let doc = (n * 64) as DocId + word.trailing_zeros();
+                    count += usize::from(alive.is_alive(doc));
+                    word &= word - 1;
+                }
+            }
+            count
+        }
+    }
+}
+
 /// The best `k` matches of `query` in `searcher` (score, then article id in the u64 fast field
-/// `id_field`), best first, or `None` when the query's shape cannot be pruned
-/// ([`prune::plan`]).
-pub(super) fn top_k(
+/// `id_field`), best first, by `plan`.
+fn top_k(
     searcher: &Searcher,
     query: &dyn Query,
+    plan: &Plan<'_>,
     stats: &dyn Bm25StatisticsProvider,
     k: usize,
     id_field: &str,
-) -> tantivy::Result<Option<Vec<(Score, DocAddress)>>> {
-    let Some(plan) = prune::plan(query, stats)? else {
-        return Ok(None);
-    };
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
     // Without a sum of the leaves, the query's own scorer scores the documents that can make
     // the page (and tells whether they match at all).
@@ -189,11 +232,10 @@ pub(super) fn top_k(
     }
     let mut hits: Vec<Hit> = best.heap.into_iter().map(|Reverse(hit)| hit).collect();
     hits.sort_by(|a, b| b.better(a));
-    Ok(Some(
-        hits.into_iter()
-            .map(|hit| (hit.score, hit.address))
-            .collect(),
-    ))
+    Ok(hits
+        .into_iter()
+        .map(|hit| (hit.score, hit.address))
+        .collect())
 }
 
 /// What is offered a document that can make the page, with its leaves' scores.
