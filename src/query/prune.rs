@@ -95,8 +95,7 @@ pub struct Plan<'q> {
     pub leaves: Vec<Leaf<'q>>,
     /// The score as a sum of the leaves' scores, when the query is a tree of `Should` clauses,
     /// boosts, phrases, terms and the query-language weighting (the shape of every query of
-    /// words without `AND`, `NOT` or filters); `None` otherwise (the query's own scorer then
-    /// scores the documents that can make the page).
+    /// words without `AND`, `NOT` or filters); `None` otherwise.
     pub sum: Option<Sum>,
     /// The languages the [`Sum::Favoured`] nodes favour, as terms of the `lang` field.
     pub langs: Vec<Term>,
@@ -207,7 +206,9 @@ impl<'q> Walk<'q, '_> {
             } else if let Some(term) = query.downcast_ref::<Bm25TermQuery>() {
                 Some(self.leaf(LeafKind::Term(term), boost))
             } else if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
-                let mut exact = boolean.get_minimum_number_should_match() == 1;
+                // No clauses match nothing (a misspelling with no neighbour in the index).
+                let mut exact =
+                    boolean.clauses().is_empty() || boolean.get_minimum_number_should_match() == 1;
                 let mut clauses = Vec::new();
                 for (occur, clause) in boolean.clauses() {
                     exact &= *occur == Occur::Should;

@@ -1,7 +1,8 @@
 //! The best k matches by score, ties by article id, without scoring every match: a block-max
 //! MaxScore over the query's scoring leaves ([`crate::query::prune`]) finds the documents that
-//! could enter the top k, and the query's own scorer scores those, so the hits, their order and
-//! their scores are what scoring every match gives.
+//! could enter the top k, and scores them from their leaves' scores added up as tantivy's
+//! scorers add them, so the hits, their order and their scores are what scoring every match
+//! gives. For queries of words, ORed (what most searches are); the others rank every match.
 //!
 //! Documents are taken in windows that end where the first of the leaves' current blocks ends.
 //! In a window, each leaf's block bound bounds its scores; when the bounds add up to less than
@@ -14,9 +15,9 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Scorer};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED};
 
 use super::engine::Engine;
 use super::ranking::RankedPage;
@@ -103,38 +104,24 @@ impl Engine {
         let Some(plan) = prune::plan(query, stats)? else {
             return Ok(None);
         };
-        // Phrases and filters alone have no blocks to skip, and would be read twice.
-        if plan.leaves.iter().all(|leaf| !leaf.is_term()) {
+        // Phrases alone have no blocks to skip, and would be read twice (ranked, counted).
+        // Queries with `AND`, `NOT` or filters are not sums of their leaves: the query's own
+        // scorer would have to score the documents that can make the page, which costs as much
+        // as ranking every match (measured in benches/RESULTS.md).
+        if plan.sum.is_none() || plan.leaves.iter().all(|leaf| !leaf.is_term()) {
             return Ok(None);
         }
         let id = self.field_name(self.inner.fields.id_key);
-        let hits = top_k(
-            searcher,
-            query,
-            &plan,
-            stats,
-            count.saturating_add(skip),
-            &id,
-        )?;
+        let hits = top_k(searcher, &plan, stats, count.saturating_add(skip), &id)?;
+        // The matches are the union of the leaves' matches: counted on a bit set.
         let unscored = EnableScoring::disabled_from_searcher(searcher);
         let mut total = 0;
-        match plan.sum {
-            // The matches are the union of the leaves' matches: counted on a bit set.
-            Some(_) => {
-                for segment in searcher.segment_readers() {
-                    let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
-                    for leaf in &plan.leaves {
-                        leaf.mark(segment, unscored, &mut bits)?;
-                    }
-                    total += count_alive(&bits, segment.alive_bitset());
-                }
+        for segment in searcher.segment_readers() {
+            let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
+            for leaf in &plan.leaves {
+                leaf.mark(segment, unscored, &mut bits)?;
             }
-            None => {
-                let weight = query.weight(unscored)?;
-                for segment in searcher.segment_readers() {
-                    total += weight.count(segment)? as usize;
-                }
-            }
+            total += count_alive(&bits, segment.alive_bitset());
         }
         Ok(Some(RankedPage {
             hits: hits.into_iter().skip(skip).collect(),
@@ -163,23 +150,16 @@ fn count_alive(bits: &[u64], alive: Option<&tantivy::fastfield::AliveBitSet>) ->
     }
 }
 
-/// The best `k` matches of `query` in `searcher` (score, then article id in the u64 fast field
-/// `id_field`), best first, by `plan`.
+/// The best `k` matches in `searcher` of the query `plan` sums up (score, then article id in
+/// the u64 fast field `id_field`), best first.
 fn top_k(
     searcher: &Searcher,
-    query: &dyn Query,
     plan: &Plan<'_>,
     stats: &dyn Bm25StatisticsProvider,
     k: usize,
     id_field: &str,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     let scoring = EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    // Without a sum of the leaves, the query's own scorer scores the documents that can make
-    // the page (and tells whether they match at all).
-    let weight = match plan.sum {
-        Some(_) => None,
-        None => Some(query.weight(scoring)?),
-    };
     let mut best = Best {
         k: k.max(1),
         heap: BinaryHeap::new(),
@@ -196,10 +176,6 @@ fn top_k(
         }
         let ids = segment.fast_fields().u64(id_field)?;
         let alive = segment.alive_bitset();
-        let mut exact = match &weight {
-            Some(weight) => Some(weight.scorer(segment, 1.0)?),
-            None => None,
-        };
         let mut langs = Vec::with_capacity(plan.langs.len());
         for lang in &plan.langs {
             let inverted = segment.inverted_index(lang.field())?;
@@ -209,16 +185,10 @@ fn top_k(
             if alive.is_some_and(|alive| alive.is_deleted(doc)) {
                 return;
             }
-            let score = match (&mut exact, &plan.sum) {
-                (Some(exact), _) => {
-                    if exact.doc() < doc {
-                        exact.seek(doc);
-                    }
-                    (exact.doc() == doc).then(|| exact.score())
-                }
-                (None, Some(sum)) => sum.score(doc, leaves, &mut langs),
-                (None, None) => None,
-            };
+            let score = plan
+                .sum
+                .as_ref()
+                .and_then(|sum| sum.score(doc, leaves, &mut langs));
             if let Some(score) = score {
                 best.offer(Hit {
                     score,
