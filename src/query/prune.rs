@@ -1,5 +1,5 @@
 //! What a top-k search needs to skip documents that cannot enter the top k: the scoring leaves
-//! of a query (its BM25 terms, and the phrases and filters with a fixed upper bound), each with
+//! of a query (its BM25 terms, and its phrases, with a fixed upper bound), each with
 //! a cursor over its matches that tells an upper bound of its scores block by block.
 //!
 //! A document's score is the sum of its matching leaves' scores (a language's other articles
@@ -13,8 +13,8 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{BlockSegmentPostings, SegmentPostings};
 use tantivy::query::{
-    AllQuery, Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostWeight, EnableScoring,
-    Explanation, Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Explanation,
+    Occur, PhraseQuery, Query, Scorer, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
@@ -83,8 +83,8 @@ pub struct Leaf<'q> {
 enum LeafKind<'q> {
     /// A BM25 term: bounded block by block.
     Term(&'q Bm25TermQuery),
-    /// Any other query whose scores never exceed a bound known before the search (a phrase,
-    /// a filter), with that bound before boosting.
+    /// A phrase, whose scores never exceed a bound known before the search, with that bound
+    /// before boosting.
     Fixed(&'q dyn Query, Score),
 }
 
@@ -163,8 +163,8 @@ impl Sum {
 
 /// The plan of `query`, if every document it matches matches one of its leaves and its score
 /// is at most the sum of theirs: a tree of boolean queries (their `MustNot` clauses left out:
-/// they neither score nor match), boosts, the query-language weighting, BM25 terms, phrases
-/// and filters. `None` for any other shape (it is searched without pruning).
+/// they neither score nor match), boosts, the query-language weighting, BM25 terms and
+/// phrases. `None` for any other shape, filters among them (it is searched without pruning).
 pub fn plan<'q>(
     query: &'q dyn Query,
     stats: &dyn Bm25StatisticsProvider,
@@ -244,14 +244,6 @@ impl<'q> Walk<'q, '_> {
                 // A phrase scores as tantivy's BM25 of the phrase's count, below idf × (1 + k1).
                 let bound = Bm25Weight::for_terms(stats, &phrase.phrase_terms())?.max_score();
                 Some(self.leaf(fixed(bound), boost))
-            } else if let Some(term) = query.downcast_ref::<TermQuery>() {
-                let bound = Bm25Weight::for_terms(stats, std::slice::from_ref(term.term()))?;
-                self.leaf(fixed(bound.max_score()), boost);
-                None
-            } else if query.is::<RangeQuery>() || query.is::<AllQuery>() {
-                // A range scores its boost; every document scores 1.
-                self.leaf(fixed(1.0), boost);
-                None
             } else {
                 self.prunable = false;
                 None
@@ -318,8 +310,7 @@ impl Leaf<'_> {
                 if scorer.doc() == TERMINATED {
                     return Ok(None);
                 }
-                // A constant scorer scores its boost, the match-all scorer 1: bound both.
-                let bound = bound * self.boost.max(1.0) * (1.0 + MARGIN);
+                let bound = bound * self.boost * (1.0 + MARGIN);
                 Ok(Some(Cursor::Fixed { scorer, bound }))
             }
         }
