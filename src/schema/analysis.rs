@@ -33,11 +33,13 @@ const MAX_WORD_BYTES: usize = 60;
 /// a few MB, and most of a language's running text even in the large synthetic corpora.
 const STEM_CACHE_ENTRIES: usize = 100_000;
 
-/// Registers warta's analyzers with an index's tokenizer manager.
+/// Registers warta's analyzers with an index's tokenizer manager, and the tokenizers of the
+/// indexed fields, which read text analysed before (`super::tokens`).
 pub fn register(manager: &TokenizerManager) {
     for name in [EN, ID, PLAIN] {
         manager.register(name, analyzer(name));
     }
+    super::tokens::register(manager);
 }
 
 /// The analyzer called `name` (one of [`EN`], [`ID`], [`PLAIN`]).
@@ -118,23 +120,74 @@ pub fn indonesian_alternatives(word: &str, stem: &str) -> Vec<String> {
     out
 }
 
+/// A Snowball stemmer with this thread's word → stem cache for its language.
+#[derive(Clone, Copy)]
+pub struct Stems {
+    stemmer: frostem::Stemmer,
+    /// Which of [`STEM_CACHES`] is this language's.
+    cache: usize,
+}
+
+impl Stems {
+    /// The stemmer of an analyzer (one of [`EN`], [`ID`], [`PLAIN`]); none for [`PLAIN`].
+    pub fn for_analyzer(name: &str) -> Option<Stems> {
+        match name {
+            EN => Some(Stems::new(frostem::Algorithm::English)),
+            ID => Some(Stems::new(frostem::Algorithm::Indonesian)),
+            _ => None,
+        }
+    }
+
+    fn new(algorithm: frostem::Algorithm) -> Stems {
+        let cache = match algorithm {
+            frostem::Algorithm::Indonesian => 1,
+            _ => 0,
+        };
+        Stems {
+            stemmer: frostem::Stemmer::new(algorithm),
+            cache,
+        }
+    }
+
+    /// Writes the stem of `word` (lower case, folded) into `stem` and returns true, or returns
+    /// false where the stem is the word itself. Stems from the cache, stemming on a miss.
+    pub fn stem_into(&self, word: &str, stem: &mut String) -> bool {
+        STEM_CACHES.with_borrow_mut(|caches| {
+            let cache = &mut caches[self.cache];
+            let known = match cache.get(word) {
+                Some(known) => known.as_deref(),
+                None => {
+                    if cache.len() >= STEM_CACHE_ENTRIES {
+                        cache.clear();
+                    }
+                    let stemmed = stem_word(&self.stemmer, word);
+                    let known = (stemmed != word).then(|| stemmed.into_boxed_str());
+                    cache.entry(word.into()).insert_entry(known).into_mut().as_deref()
+                }
+            };
+            match known {
+                Some(known) => {
+                    stem.clear();
+                    stem.push_str(known);
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+}
+
 /// A Snowball stemmer token filter with a word → stem cache.
 #[derive(Clone)]
 pub struct CachedStemmer {
-    stemmer: frostem::Stemmer,
-    cache: usize,
+    stems: Stems,
 }
 
 impl CachedStemmer {
     /// A stemmer filter for a Snowball algorithm.
     pub fn new(algorithm: frostem::Algorithm) -> Self {
-        let cache = match algorithm {
-            frostem::Algorithm::Indonesian => 1,
-            _ => 0,
-        };
         CachedStemmer {
-            stemmer: frostem::Stemmer::new(algorithm),
-            cache,
+            stems: Stems::new(algorithm),
         }
     }
 }
@@ -152,8 +205,7 @@ impl TokenFilter for CachedStemmer {
 
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
-            stemmer: self.stemmer,
-            cache: self.cache,
+            stems: self.stems,
             inner,
         }
     }
@@ -162,8 +214,7 @@ impl TokenFilter for CachedStemmer {
 /// The tokenizer a [`CachedStemmer`] wraps around its inner tokenizer.
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
-    stemmer: frostem::Stemmer,
-    cache: usize,
+    stems: Stems,
     inner: T,
 }
 
@@ -173,8 +224,8 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
-            stemmer: self.stemmer,
-            cache: self.cache,
+            stems: self.stems,
+            stem: String::new(),
         }
     }
 }
@@ -182,8 +233,9 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// Token stream of a [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<S> {
     tail: S,
-    stemmer: frostem::Stemmer,
-    cache: usize,
+    stems: Stems,
+    /// The last stem that differed from its word.
+    stem: String,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
@@ -192,29 +244,9 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<S> {
             return false;
         }
         let token = self.tail.token_mut();
-        STEM_CACHES.with_borrow_mut(|caches| {
-            let cache = &mut caches[self.cache];
-            match cache.get(token.text.as_str()) {
-                Some(Some(stem)) => {
-                    token.text.clear();
-                    token.text.push_str(stem);
-                }
-                Some(None) => {}
-                None => {
-                    if cache.len() >= STEM_CACHE_ENTRIES {
-                        cache.clear();
-                    }
-                    let stem = stem_word(&self.stemmer, &token.text);
-                    let word: Box<str> = token.text.as_str().into();
-                    if stem == token.text {
-                        cache.insert(word, None);
-                    } else {
-                        cache.insert(word, Some(stem.as_str().into()));
-                        token.text = stem;
-                    }
-                }
-            }
-        });
+        if self.stems.stem_into(&token.text, &mut self.stem) {
+            std::mem::swap(&mut token.text, &mut self.stem);
+        }
         true
     }
 

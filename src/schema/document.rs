@@ -1,12 +1,15 @@
 //! An article as tantivy indexes it: each field's values borrowed from the `Article` itself,
 //! and the rest of a long body kept in pieces out of the docstore.
 
+use std::sync::OnceLock;
+
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{Document, Field};
 use tantivy::DateTime;
 
+use super::tokens::Analyser;
 use super::{
-    id_key, source_key, Fields, FileStamp, StoryStamp, EXACT_TITLE_REPEAT, LEDE_REPEAT,
+    analysis, id_key, source_key, Fields, FileStamp, StoryStamp, EXACT_TITLE_REPEAT, LEDE_REPEAT,
     STORED_BODY_BYTES, TITLE_REPEAT,
 };
 use crate::article::Article;
@@ -60,6 +63,7 @@ impl Fields {
             stamp,
             story,
             copies: Vec::new(),
+            analysed: OnceLock::new(),
         }
     }
 }
@@ -81,6 +85,28 @@ pub struct ArticleDocument {
     fetched: Option<(DateTime, String)>,
     /// The rest of a long lede and body, in numbered pieces (see [`BODY_PIECE_BYTES`]).
     body_pieces: Vec<Vec<u8>>,
+    /// The title, lede and body, each analysed once for the indexed fields (`tokens`). Made
+    /// when tantivy first reads the document, on its indexing thread: the writer's queue holds
+    /// the text only once.
+    analysed: OnceLock<Analysed>,
+}
+
+/// An article's title, lede and body analysed (see `tokens`).
+struct Analysed {
+    title: String,
+    lede: String,
+    body: String,
+}
+
+impl Analysed {
+    fn of(article: &Article) -> Analysed {
+        let mut analyser = Analyser::new(analysis::analyzer_for_lang(&article.lang));
+        Analysed {
+            title: analyser.analyse(&article.title),
+            lede: analyser.analyse(&article.lede),
+            body: analyser.analyse(&article.body),
+        }
+    }
 }
 
 /// One value of an [`ArticleDocument`], borrowed from it.
@@ -143,16 +169,17 @@ impl ArticleDocument {
                 .iter()
                 .map(|p| (f.body_rest, FieldValue::Bytes(p))),
         );
-        let analysed = f.for_lang(&article.lang);
-        out.push((analysed.title, Str(&article.title)));
-        for (text, times, exact_times) in [
-            (&article.title, TITLE_REPEAT, EXACT_TITLE_REPEAT),
-            (&article.lede, LEDE_REPEAT, LEDE_REPEAT),
-            (&article.body, 1, 1),
+        let lang = f.for_lang(&article.lang);
+        let analysed = self.analysed.get_or_init(|| Analysed::of(article));
+        out.push((lang.title, Str(&analysed.title)));
+        for (text, tokens, times, exact_times) in [
+            (&article.title, &analysed.title, TITLE_REPEAT, EXACT_TITLE_REPEAT),
+            (&article.lede, &analysed.lede, LEDE_REPEAT, LEDE_REPEAT),
+            (&article.body, &analysed.body, 1, 1),
         ] {
             if !text.is_empty() {
-                out.extend(std::iter::repeat_n((analysed.text, Str(text)), times));
-                out.extend(std::iter::repeat_n((f.text_exact, Str(text)), exact_times));
+                out.extend(std::iter::repeat_n((lang.text, Str(tokens)), times));
+                out.extend(std::iter::repeat_n((f.text_exact, Str(tokens)), exact_times));
             }
         }
         out.extend(article.headings.iter().map(|h| (f.headings, Str(h))));

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod damage;
 mod document;
 mod read_only;
+pub mod tokens;
 pub(crate) mod version;
 mod word_keys;
 
@@ -25,7 +26,7 @@ use crate::article::{Article, Published};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes in a way that needs a rebuild.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The number of articles from which an index is searched on several threads, one segment
 /// each: the final merge of a bulk build (`index`) leaves such an index in one segment per
@@ -52,7 +53,7 @@ impl From<tantivy::directory::error::OpenDirectoryError> for Error {
 /// The analysed text fields of one language: stemmed where the language has a stemmer.
 #[derive(Debug, Clone, Copy)]
 pub struct LangFields {
-    /// Name of the analyzer for these fields.
+    /// Name of the analyzer whose stems these fields hold.
     pub analyzer: &'static str,
     /// The title alone, for `title:` queries.
     pub title: Field,
@@ -183,13 +184,18 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let fast_string = || STRING | FAST;
+    // The analysed fields are given text analysed once (`tokens`), which their tokenizers
+    // read back: the stems, or the exact words.
     let mut lang_fields = |suffix: &str, analyzer: &'static str| LangFields {
         analyzer,
         title: b.add_text_field(
             &format!("title_{suffix}"),
-            text_options(analyzer, positions),
+            text_options(tokens::STEMS, positions),
         ),
-        text: b.add_text_field(&format!("text_{suffix}"), text_options(analyzer, positions)),
+        text: b.add_text_field(
+            &format!("text_{suffix}"),
+            text_options(tokens::STEMS, positions),
+        ),
     };
     let langs = [
         lang_fields("en", analysis::EN),
@@ -199,7 +205,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let exact = IndexRecordOption::WithFreqs;
     let fields = Fields {
         langs,
-        text_exact: b.add_text_field("text_exact", text_options(analysis::PLAIN, exact)),
+        text_exact: b.add_text_field("text_exact", text_options(tokens::WORDS, exact)),
         id: b.add_text_field("id", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
         file: b.add_text_field("file", fast_string()),
