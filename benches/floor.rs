@@ -29,9 +29,13 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = args.first().map_or_else(|| root.join("corpus"), PathBuf::from);
+    let corpus = args
+        .first()
+        .map_or_else(|| root.join("corpus"), PathBuf::from);
     let temp = tempfile::tempdir().expect("a temporary folder");
-    let dir = args.get(1).map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
+    let dir = args
+        .get(1)
+        .map_or_else(|| temp.path().to_path_buf(), PathBuf::from);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("the index folder");
 
@@ -40,7 +44,10 @@ fn main() {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(analysis::EN)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let text = b.add_text_field("text", TextOptions::default().set_indexing_options(indexing));
+    let text = b.add_text_field(
+        "text",
+        TextOptions::default().set_indexing_options(indexing),
+    );
     let title = b.add_text_field("title", STORED);
     let body = b.add_text_field("body", STORED);
     let settings = IndexSettings {
@@ -69,7 +76,9 @@ fn main() {
         let raw = std::fs::read(path).expect("a readable file");
         let (head, rest) = parse_txt(&String::from_utf8_lossy(&raw));
         writer
-            .add_document(doc!(text => head.clone(), text => rest.clone(), title => head, body => rest))
+            .add_document(
+                doc!(text => head.clone(), text => rest.clone(), title => head, body => rest),
+            )
             .expect("added");
         articles += 1;
     }

@@ -42,6 +42,7 @@ pub fn title_hash(article: &Article) -> u64 {
 pub fn simhash(article: &Article) -> u64 {
     let mut words: Vec<u64> = Vec::new();
     let mut word = String::new();
+    let mut ascii: Vec<u8> = Vec::new();
     let parts: Vec<&str> = if article.lede.is_empty() && article.body.is_empty() {
         vec![&article.title]
     } else {
@@ -52,9 +53,18 @@ pub fn simhash(article: &Article) -> u64 {
             if piece.is_empty() {
                 continue;
             }
-            word.clear();
-            word.extend(piece.chars().flat_map(char::to_lowercase));
-            words.push(xxhash_rust::xxh3::xxh3_64(word.as_bytes()));
+            // The same lower case as `char::to_lowercase` gives, without decoding characters
+            // where there are none but ASCII (most words).
+            let lower = if piece.is_ascii() {
+                ascii.clear();
+                ascii.extend(piece.bytes().map(|b| b.to_ascii_lowercase()));
+                &ascii[..]
+            } else {
+                word.clear();
+                word.extend(piece.chars().flat_map(char::to_lowercase));
+                word.as_bytes()
+            };
+            words.push(xxhash_rust::xxh3::xxh3_64(lower));
         }
     }
     let mut shingles: Vec<u64> = if words.len() < 3 {
@@ -67,16 +77,17 @@ pub fn simhash(article: &Article) -> u64 {
     };
     shingles.sort_unstable();
     shingles.dedup();
-    let mut weights = [0i32; 64];
-    for h in shingles {
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+    // A bit is set where more shingles have it than not (each shingle's vote +1 or -1).
+    let mut ones = [0u64; 64];
+    for h in &shingles {
+        for (bit, count) in ones.iter_mut().enumerate() {
+            *count += h >> bit & 1;
         }
     }
-    weights
-        .iter()
+    let total = shingles.len() as u64;
+    ones.iter()
         .enumerate()
-        .filter(|(_, w)| **w > 0)
+        .filter(|(_, &count)| count * 2 > total)
         .fold(0u64, |h, (bit, _)| h | 1 << bit)
 }
 
@@ -248,5 +259,66 @@ mod tests {
             .bands
             .values()
             .all(|b| b.len() <= MAX_BAND_CANDIDATES));
+    }
+
+    /// The SimHash as first written (every word lower-cased through `char::to_lowercase`, a
+    /// signed vote per bit): the faster one must give the same hashes, or stories would move.
+    fn simhash_as_defined(article: &Article) -> u64 {
+        let text = if article.lede.is_empty() && article.body.is_empty() {
+            article.title.clone()
+        } else {
+            format!("{}\u{0}{}", article.lede, article.body)
+        };
+        let words: Vec<u64> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+                xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
+            })
+            .collect();
+        let mut shingles: Vec<u64> = if words.len() < 3 {
+            vec![words.iter().fold(0, |h, w| mix(h ^ w))]
+        } else {
+            words
+                .windows(3)
+                .map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)))
+                .collect()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        let mut weights = [0i64; 64];
+        for h in shingles {
+            for (bit, weight) in weights.iter_mut().enumerate() {
+                *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+            }
+        }
+        (0..64)
+            .filter(|&b| weights[b] > 0)
+            .fold(0, |h, b| h | 1 << b)
+    }
+
+    #[test]
+    fn the_simhash_is_the_one_defined() {
+        let texts = [
+            body(),
+            "Perusahaan ÉLAN İstanbul ΣΊΣΥΦΟΣ straße 5G-Netz ½ Café".to_string(),
+            "two words".to_string(),
+            String::new(),
+        ];
+        for text in &texts {
+            for (title, lede) in [("A headline", ""), ("", "A LEDE, with Ünïcode")] {
+                let a = article(title, text);
+                let a = Article {
+                    lede: lede.to_string(),
+                    ..a
+                };
+                assert_eq!(
+                    simhash(&a),
+                    simhash_as_defined(&a),
+                    "{title} / {lede} / {text}"
+                );
+            }
+        }
     }
 }

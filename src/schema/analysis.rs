@@ -162,7 +162,11 @@ impl Stems {
                     }
                     let stemmed = stem_word(&self.stemmer, word);
                     let known = (stemmed != word).then(|| stemmed.into_boxed_str());
-                    cache.entry(word.into()).insert_entry(known).into_mut().as_deref()
+                    cache
+                        .entry(word.into())
+                        .insert_entry(known)
+                        .into_mut()
+                        .as_deref()
                 }
             };
             match known {

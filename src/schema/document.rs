@@ -173,13 +173,21 @@ impl ArticleDocument {
         let analysed = self.analysed.get_or_init(|| Analysed::of(article));
         out.push((lang.title, Str(&analysed.title)));
         for (text, tokens, times, exact_times) in [
-            (&article.title, &analysed.title, TITLE_REPEAT, EXACT_TITLE_REPEAT),
+            (
+                &article.title,
+                &analysed.title,
+                TITLE_REPEAT,
+                EXACT_TITLE_REPEAT,
+            ),
             (&article.lede, &analysed.lede, LEDE_REPEAT, LEDE_REPEAT),
             (&article.body, &analysed.body, 1, 1),
         ] {
             if !text.is_empty() {
                 out.extend(std::iter::repeat_n((lang.text, Str(tokens)), times));
-                out.extend(std::iter::repeat_n((f.text_exact, Str(tokens)), exact_times));
+                out.extend(std::iter::repeat_n(
+                    (f.text_exact, Str(tokens)),
+                    exact_times,
+                ));
             }
         }
         out.extend(article.headings.iter().map(|h| (f.headings, Str(h))));
