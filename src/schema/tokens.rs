@@ -91,7 +91,7 @@ impl Tokenizer for Replay {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
         ReplayStream {
-            rest: text.as_bytes(),
+            rest: text,
             stems: self.stems,
             position: 0,
             token: Token::default(),
@@ -102,7 +102,7 @@ impl Tokenizer for Replay {
 /// Token stream of a [`Replay`]. No field records offsets, so the tokens have none.
 struct ReplayStream<'a> {
     /// What is left of the text, from an entry's start.
-    rest: &'a [u8],
+    rest: &'a str,
     stems: bool,
     /// The position of the next entry.
     position: usize,
@@ -111,29 +111,27 @@ struct ReplayStream<'a> {
 
 impl TokenStream for ReplayStream<'_> {
     fn advance(&mut self) -> bool {
-        // Byte scans for the separators (ASCII, so never inside a character): cheaper than
-        // `str::split`'s searcher on entries of a few bytes.
-        let (next, stem) = (NEXT as u8, STEM as u8);
+        // Byte scans for the separators (ASCII, so never inside a character, and the text is
+        // cut at them without decoding it): cheaper than `str::split`'s searcher on entries of
+        // a few bytes.
+        let find = |text: &str, byte: char| text.bytes().position(|b| b == byte as u8);
         while !self.rest.is_empty() {
             let position = self.position;
             self.position += 1;
-            let end = self.rest.iter().position(|&b| b == next);
-            let end = end.unwrap_or(self.rest.len());
+            let end = find(self.rest, NEXT).unwrap_or(self.rest.len());
             let entry = &self.rest[..end];
             self.rest = self.rest.get(end + 1..).unwrap_or_default();
             if entry.is_empty() {
                 continue;
             }
-            let (word, stemmed) = match entry.iter().position(|&b| b == stem) {
+            let (word, stemmed) = match find(entry, STEM) {
                 Some(at) => (&entry[..at], &entry[at + 1..]),
                 None => (entry, entry),
             };
-            let text = if self.stems { stemmed } else { word };
             self.token.text.clear();
-            // Cut at ASCII separators of a `str`: whole characters.
             self.token
                 .text
-                .push_str(std::str::from_utf8(text).unwrap_or_default());
+                .push_str(if self.stems { stemmed } else { word });
             self.token.position = position;
             return true;
         }

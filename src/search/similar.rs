@@ -41,6 +41,9 @@ impl Engine {
             None => None,
         };
         let text = format!("{}\n\n{}\n\n{}", article.title, article.lede, article.body);
+        // The field's tokenizer reads text analysed for the index (`schema::tokens`).
+        let analyzer = crate::schema::analysis::analyzer_for_lang(&article.lang);
+        let text = crate::schema::tokens::Analyser::new(analyzer).analyse(&text);
         let field = self.inner.fields.for_lang(&article.lang).text;
         let docs = searcher.num_docs();
         let like = tantivy::query::MoreLikeThisQuery::builder()
