@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod damage;
 mod document;
 mod read_only;
+pub mod stems;
 pub mod tokens;
 pub(crate) mod version;
 mod word_keys;

@@ -14,7 +14,8 @@
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 
-use super::analysis::{self, Stems};
+use super::analysis;
+use super::stems::Stems;
 
 /// Tokenizer of the stemmed fields: the stems of text written by an [`Analyser`].
 pub const STEMS: &str = "warta_stems";
