@@ -29,9 +29,11 @@ pub const WEIGHT_INDONESIAN: f32 = 1.0;
 pub const WEIGHT_OTHERS: f32 = 0.1;
 /// Words further apart than this many positions are not close.
 const REACH: u32 = 5;
-/// The most positions of a term read in one article: an article of megabytes may hold a word
-/// a hundred thousand times, and the first few thousand tell whether it stands near the other.
-const MAX_POSITIONS: usize = 4096;
+/// The most times either word of a pair may stand in an article for its positions to be read:
+/// an article of megabytes may hold a word a hundred thousand times, and decoding those for
+/// each of 100 hits and 24 pairs would cost more than the search. Such an article gets no
+/// closeness for the pair (its words' own scores have saturated long before).
+const MAX_POSITIONS: u32 = 4096;
 
 /// Adds to each hit's score its closeness bonus, scaled by `scale` of the hit (the factor
 /// its score was multiplied by, as `--recent`'s decay), and sorts the hits again (a stable
@@ -112,6 +114,9 @@ fn bonuses(
                 if a.doc() != doc || b.doc() != doc {
                     continue;
                 }
+                if a.term_freq() > MAX_POSITIONS || b.term_freq() > MAX_POSITIONS {
+                    continue;
+                }
                 first.clear();
                 second.clear();
                 a.positions(&mut first);
@@ -128,10 +133,6 @@ fn bonuses(
 /// the first, the nearest of the second within [`REACH`] adds `1 / distance²` (side by side
 /// counts 1, two apart a quarter).
 fn closeness(first: &[u32], second: &[u32]) -> f32 {
-    let (first, second) = (
-        &first[..first.len().min(MAX_POSITIONS)],
-        &second[..second.len().min(MAX_POSITIONS)],
-    );
     let mut sum = 0.0;
     let mut j = 0;
     for &p in first {

@@ -77,3 +77,24 @@ fn recent_ranking_weighs_proximity_too() {
     let hits = engine.search(&options).unwrap().hits;
     assert_eq!(hits[0].path, "/news/near.txt");
 }
+
+#[test]
+fn an_article_holding_a_word_thousands_of_times_is_found_without_reading_its_positions() {
+    let (together, apart) = ("mobile phone ".repeat(5000), {
+        let mut text = "mobile ".repeat(5000);
+        text.push_str(&"phone ".repeat(5000));
+        text
+    });
+    let engine = engine_of(
+        vec![
+            written("together.txt", "en", "Report", &together),
+            written("apart.txt", "en", "Report", &apart),
+        ],
+        1,
+    );
+    let hits = ranked(&engine, "mobile phone", 0, 10);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    // Read, the positions would put `together.txt` first; past the bound neither gets any
+    // closeness, and the two score alike.
+    assert_eq!(hits[0].1, hits[1].1, "{hits:?}");
+}
