@@ -86,37 +86,22 @@ impl Iterator for StoredArticles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::FileStamp;
 
     /// An index of articles from `/news/{n}.txt` for each `n`, committed in two segments.
     fn index(count: usize) -> (Index, Fields) {
-        let (index, fields) = schema::create_index_in_ram();
-        let mut writer: tantivy::IndexWriter =
-            index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for n in 0..count {
-            let path = format!("/news/{n}.txt");
-            let article = Article {
-                id: crate::common::article_id(&path),
-                title: format!("Article {n}"),
-                lang: "en".into(),
-                path,
-                ..Default::default()
-            };
-            let stamp = FileStamp {
-                key: article.path.clone(),
-                mtime: 0,
-                size: 0,
-                hash: 0,
-            };
-            writer
-                .add_document(fields.to_document(&article, &stamp, Default::default()))
-                .unwrap();
-            if n == count / 2 {
-                writer.commit().unwrap();
-            }
-        }
-        writer.commit().unwrap();
-        (index, fields)
+        let articles: Vec<Article> = (0..count)
+            .map(|n| {
+                let path = format!("/news/{n}.txt");
+                Article {
+                    id: crate::common::article_id(&path),
+                    title: format!("Article {n}"),
+                    lang: "en".into(),
+                    path,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        crate::search::test_index::index_deleting(&articles, count / 2 + 1, |_| false)
     }
 
     fn articles(index: &(Index, Fields)) -> StoredArticles {

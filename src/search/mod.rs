@@ -19,6 +19,8 @@ pub mod snippet;
 mod sources;
 mod stats;
 #[cfg(test)]
+mod test_index;
+#[cfg(test)]
 mod tests;
 mod topk;
 #[cfg(test)]

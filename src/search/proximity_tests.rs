@@ -1,7 +1,7 @@
 //! Proximity over small indexes built in RAM: words side by side rank above the same words
 //! apart, without losing either, and pages are cut from one ranking.
 
-use super::tests::{engine_of, written};
+use super::test_index::{engine_of, written};
 use super::*;
 
 /// The same words, as often, in texts of the same length: side by side in `near.txt`, apart

@@ -1,9 +1,9 @@
 //! Searches over small indexes built in RAM: tie order, facets, segments searched side by
 //! side, threads sharing one engine, expansions, source spellings.
 
+use super::test_index::{engine_of, written};
 use super::*;
 use crate::article::{Article, Published};
-use crate::schema::{self, FileStamp};
 
 /// An engine over the same article in files `names`, added in that order, one commit each,
 /// so that every copy sits in its own segment.
@@ -24,28 +24,6 @@ fn article(name: &str) -> Article {
         lang: "en".into(),
         ..Default::default()
     }
-}
-
-/// An engine over `articles`, committed every `per_commit` of them.
-pub(super) fn engine_of(articles: Vec<Article>, per_commit: usize) -> Engine {
-    let (index, fields) = schema::create_index_in_ram();
-    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-    for (n, article) in articles.iter().enumerate() {
-        let stamp = FileStamp {
-            key: article.path.clone(),
-            mtime: 0,
-            size: 0,
-            hash: 0,
-        };
-        writer
-            .add_document(fields.to_document(article, &stamp, Default::default()))
-            .unwrap();
-        if (n + 1) % per_commit == 0 {
-            writer.commit().unwrap();
-        }
-    }
-    writer.commit().unwrap();
-    Engine::from_index(index, fields).unwrap()
 }
 
 fn paths(engine: &Engine, sort: SortBy, offset: usize) -> Vec<String> {
@@ -426,19 +404,6 @@ fn trend_counts_dates_centuries_apart_in_one_segment() {
     chosen.by = None;
     let by_span = engine_of(articles, 2).trend(&chosen).unwrap();
     assert_eq!(by_span.by, Period::Year);
-}
-
-/// An article in `lang` from `/news/{name}`.
-pub(super) fn written(name: &str, lang: &str, title: &str, body: &str) -> Article {
-    let path = format!("/news/{name}");
-    Article {
-        id: crate::common::article_id(&path),
-        path,
-        title: title.into(),
-        body: body.into(),
-        lang: lang.into(),
-        ..Default::default()
-    }
 }
 
 /// English newswire that says "digital" over and over, Indonesian news that says it once.

@@ -11,7 +11,6 @@ use super::live_stats::LiveStats;
 use super::ranking::Ranking;
 use crate::article::{Article, Published};
 use crate::query::{self, Filters};
-use crate::schema::{self, FileStamp};
 
 /// A small deterministic generator (xorshift), so a failure can be replayed.
 struct Random(u64);
@@ -129,28 +128,7 @@ fn articles(random: &mut Random, n: usize) -> Vec<Article> {
 /// An engine over `articles`, committed every `per_commit`, with every `delete_every`-th
 /// article deleted after.
 fn engine_of(articles: &[Article], per_commit: usize, delete_every: usize) -> Engine {
-    let (index, fields) = schema::create_index_in_ram();
-    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
-    for (n, article) in articles.iter().enumerate() {
-        let stamp = FileStamp {
-            key: article.path.clone(),
-            mtime: 0,
-            size: 0,
-            hash: 0,
-        };
-        writer
-            .add_document(fields.to_document(article, &stamp, Default::default()))
-            .unwrap();
-        if (n + 1) % per_commit == 0 {
-            writer.commit().unwrap();
-        }
-    }
-    writer.commit().unwrap();
-    for article in articles.iter().step_by(delete_every) {
-        writer.delete_term(tantivy::Term::from_field_text(fields.id, &article.id));
-    }
-    writer.commit().unwrap();
-    Engine::from_index(index, fields).unwrap()
+    super::test_index::engine_deleting(articles, per_commit, |n| n % delete_every == 0)
 }
 
 /// A random query: one to three words, ORed, ANDed, quoted or negated, sometimes filtered.
