@@ -350,11 +350,11 @@ fn open_directory(dir: &Path) -> Result<MmapDirectory> {
 /// smaller than lz4 does, and a hit's block still decompresses quickly. The setting lives in each index's meta.json, so indexes built with lz4
 /// stay readable.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
-/// Bytes of stored documents compressed together. 32 KB blocks compress better than tantivy's
-/// 16 KB with zstd 3 on the synthetic news text and still decompress quickly; a fresh process's
-/// search of 10 hits was a little slower than with lz4, and no faster with 16 KB blocks
-/// (benches/RESULTS.md has the figures).
-const DOCSTORE_BLOCK_BYTES: usize = 32 * 1024;
+/// Bytes of stored documents compressed together (tantivy's default). Every hit of a search
+/// decompresses its whole block, the largest share of a search's instructions with 32 KB
+/// blocks; 16 KB blocks cost a slightly larger docstore, and 8 KB saved little more. The size
+/// lives in each index's meta.json, so an index built with other blocks stays readable.
+const DOCSTORE_BLOCK_BYTES: usize = 16 * 1024;
 
 /// The settings of a new index.
 fn index_settings() -> IndexSettings {
