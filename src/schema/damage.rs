@@ -10,7 +10,8 @@
 //! now (a file written again, copied without its times, or new), and writes nothing, so that a
 //! read-only index opens. A byte that rots in place, leaving the time as it was, is found by
 //! `warta check`, which verifies every file whatever the list says, and in the field norms and
-//! fast fields by every open (see [`ALWAYS_VERIFIED`]).
+//! fast fields by every open (see [`ALWAYS_VERIFIED`]); a search may verify those beside its
+//! first query rather than before it ([`Pending`]), as long as it answers only once they hold.
 //!
 //! An index is also damaged when its meta.json is gone or unreadable while segment files are
 //! still there: nothing then says which of them make the index, so nothing may be deleted.
@@ -58,15 +59,18 @@ struct Look {
     damaged: Vec<String>,
     /// Stamps of the files intact (verified now, or listed as verified and unchanged).
     intact: Vec<String>,
+    /// Files of [`ALWAYS_VERIFIED`], listed and unchanged, left to verify later.
+    deferred: Vec<PathBuf>,
 }
 
 /// Looks at the files of `index`'s last commit (in `dir`), verifying those whose stamp is not
-/// in `known`.
-fn look(index: &Index, dir: &Path, known: &HashSet<String>) -> Result<Look> {
+/// in `known`; with `defer`, the [`ALWAYS_VERIFIED`] ones listed in it are left for later.
+fn look(index: &Index, dir: &Path, known: &HashSet<String>, defer: bool) -> Result<Look> {
     let metas = index.load_metas()?;
     let mut found = Look {
         damaged: Vec::new(),
         intact: Vec::new(),
+        deferred: Vec::new(),
     };
     let always = always_verified(&metas, dir);
     for path in segment_files(&metas) {
@@ -75,7 +79,12 @@ fn look(index: &Index, dir: &Path, known: &HashSet<String>) -> Result<Look> {
             found.damaged.push(name);
             continue;
         };
-        let trusted = known.contains(&stamp) && !always.contains(&path);
+        let listed = known.contains(&stamp);
+        if listed && defer && always.contains(&path) {
+            found.deferred.push(path);
+            continue;
+        }
+        let trusted = listed && !always.contains(&path);
         if trusted || checksum_holds(index, &path)? {
             found.intact.push(stamp);
         } else {
@@ -136,22 +145,51 @@ fn verified_before(dir: &Path) -> HashSet<String> {
 /// The files of `index`'s last commit that are missing or fail their checksum, by name,
 /// verifying every one.
 pub fn damaged_files(index: &Index, dir: &Path) -> Result<Vec<String>> {
-    Ok(look(index, dir, &HashSet::new())?.damaged)
+    Ok(look(index, dir, &HashSet::new(), false)?.damaged)
 }
 
 /// Refuses `index` (in `dir`) when a file of its last commit is missing or damaged, verifying
-/// the files not listed in [`VERIFIED`] as they are now.
-pub fn verify(index: &Index, dir: &Path) -> Result<()> {
-    match look(index, dir, &verified_before(dir))?
-        .damaged
-        .into_iter()
-        .next()
-    {
+/// the files not listed in [`VERIFIED`] as they are now. With `defer`, the [`ALWAYS_VERIFIED`]
+/// files listed and unchanged are not verified yet but returned, for the caller to verify
+/// beside its first search; without, they are verified now and none are returned.
+pub fn verify(index: &Index, dir: &Path, defer: bool) -> Result<Pending> {
+    let found = look(index, dir, &verified_before(dir), defer)?;
+    match found.damaged.into_iter().next() {
         Some(file) => Err(Error::Damaged {
             dir: dir.to_path_buf(),
             file,
         }),
-        None => Ok(()),
+        None => Ok(Pending {
+            index: index.clone(),
+            files: found.deferred,
+        }),
+    }
+}
+
+/// Files of an opened index still to verify (see [`verify`]): the field norms and fast fields,
+/// whose rot in place changes answers without a sign, checked on another core while the first
+/// search runs, which then answers only once they hold. Rot elsewhere shows when it makes
+/// tantivy fail (`warta check` finds the rest).
+pub struct Pending {
+    index: Index,
+    files: Vec<PathBuf>,
+}
+
+impl Pending {
+    /// Whether nothing is left to verify.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The first file that fails its checksum, if any. A file gone since the open is not
+    /// damage: a writer's commit replaced it, and the searcher already holds it open.
+    pub fn damaged(&self) -> Option<String> {
+        self.files.iter().find_map(
+            |path| match self.index.directory().validate_checksum(path) {
+                Ok(true) | Err(OpenReadError::FileDoesNotExist(_)) => None,
+                Ok(false) | Err(_) => Some(path.display().to_string()),
+            },
+        )
     }
 }
 
@@ -161,7 +199,7 @@ pub fn verify(index: &Index, dir: &Path) -> Result<()> {
 /// next open verifies more.
 pub fn record_verified(index: &Index, dir: &Path) -> Result<()> {
     let before = verified_before(dir);
-    let found = look(index, dir, &before)?;
+    let found = look(index, dir, &before, false)?;
     let now: HashSet<String> = found.intact.iter().cloned().collect();
     if now == before {
         return Ok(());
@@ -304,7 +342,7 @@ mod tests {
     fn a_listed_file_is_verified_again_once_it_changes() {
         let dir = tempfile::tempdir().unwrap();
         let index = one_segment(dir.path());
-        assert!(verify(&index, dir.path()).is_ok());
+        assert!(verify(&index, dir.path(), false).is_ok());
         record_verified(&index, dir.path()).unwrap();
         let listed = verified_before(dir.path());
         assert_eq!(listed.len(), COMPONENTS.len());
@@ -317,7 +355,7 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[0] ^= 0xff;
         std::fs::write(&path, bytes).unwrap();
-        let Err(Error::Damaged { file, .. }) = verify(&index, dir.path()) else {
+        let Err(Error::Damaged { file, .. }) = verify(&index, dir.path(), false) else {
             panic!("a changed file passed as listed");
         };
         assert_eq!(file, store.display().to_string());
@@ -325,6 +363,37 @@ mod tests {
         // What is damaged is not listed.
         record_verified(&index, dir.path()).unwrap();
         assert_eq!(verified_before(dir.path()).len(), COMPONENTS.len() - 1);
+    }
+
+    #[test]
+    fn rot_in_place_in_the_field_norms_is_found_now_or_beside_the_first_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = one_segment(dir.path());
+        record_verified(&index, dir.path()).unwrap();
+        let pending = verify(&index, dir.path(), true).unwrap();
+        assert_eq!(pending.files.len(), ALWAYS_VERIFIED.len());
+        assert_eq!(pending.damaged(), None);
+        assert!(verify(&index, dir.path(), false).unwrap().is_empty());
+
+        // A byte flips and the file keeps its length and time: still listed as verified.
+        let norms = segment_files(&index.load_metas().unwrap())
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "fieldnorm"))
+            .unwrap();
+        let path = dir.path().join(&norms);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[0] ^= 0xff;
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        let name = norms.display().to_string();
+        let Err(Error::Damaged { file, .. }) = verify(&index, dir.path(), false) else {
+            panic!("rot in the field norms passed an open");
+        };
+        assert_eq!(file, name);
+        let pending = verify(&index, dir.path(), true).unwrap();
+        assert_eq!(pending.damaged(), Some(name));
     }
 
     #[test]

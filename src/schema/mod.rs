@@ -250,6 +250,12 @@ pub fn index_exists(dir: &Path) -> bool {
 /// Opens the index in `dir` for reading, checking that warta built it with this schema and
 /// that its files are intact. It writes nothing and takes no lock, so a read-only copy opens.
 pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
+    open_index_deferring(dir, false).map(|(index, fields, _)| (index, fields))
+}
+
+/// [`open_index`], leaving with `defer` the files that every open verifies, listed and
+/// unchanged, to verify beside the first search ([`damage::Pending`]).
+pub fn open_index_deferring(dir: &Path, defer: bool) -> Result<(Index, Fields, damage::Pending)> {
     if !index_exists(dir) {
         if damage::holds_segment_files(dir) {
             return Err(Error::Damaged {
@@ -269,7 +275,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
         let lock = directory
             .acquire_lock(&tantivy::directory::META_LOCK)
             .map_err(|err| tantivy::TantivyError::LockFailure(err, None))?;
-        let opened = open_index_in(dir, directory);
+        let opened = open_checked(dir, directory, defer);
         drop(lock);
         let moved = || std::fs::read(dir.join("meta.json")).is_ok_and(|after| after != before);
         match opened {
@@ -282,15 +288,24 @@ pub fn open_index(dir: &Path) -> Result<(Index, Fields)> {
 /// Opens the index in `dir`, which holds one ([`index_exists`]), through `directory`, a view of
 /// `dir`, checking that warta built it with this schema and that its files are intact.
 pub fn open_index_in(dir: &Path, directory: impl Directory) -> Result<(Index, Fields)> {
+    open_checked(dir, directory, false).map(|(index, fields, _)| (index, fields))
+}
+
+/// [`open_index_in`], verifying the files as [`damage::verify`] does with `defer`.
+fn open_checked(
+    dir: &Path,
+    directory: impl Directory,
+    defer: bool,
+) -> Result<(Index, Fields, damage::Pending)> {
     version::check_version(&directory, dir)?;
     let index = Index::open(directory).map_err(|e| name_damage(e.into(), dir))?;
     let (expected, fields) = build_schema();
     if index.schema() != expected {
         return Err(Error::SchemaMismatch(dir.to_path_buf()));
     }
-    damage::verify(&index, dir)?;
+    let pending = damage::verify(&index, dir, defer)?;
     analysis::register(index.tokenizers());
-    Ok((index, fields))
+    Ok((index, fields, pending))
 }
 
 /// Gives the files tantivy writes whole (meta.json, .managed.json) the mode any file the user

@@ -50,6 +50,41 @@ pub(super) struct Shared {
     matchers: MatcherPool,
     /// Source names as written, by key.
     pub(super) source_names: SourceNames,
+    /// The verification of the files every open verifies, running beside the first search.
+    intact: Intact,
+}
+
+/// The verification of an opened index's field norms and fast fields (`schema::damage::Pending`),
+/// run on a thread of its own so that a fresh process's first search overlaps it; whatever
+/// answers waits for its outcome first ([`Engine::intact`]).
+enum Verifying {
+    /// Running; the thread tells the damaged file, if any.
+    Running(std::thread::JoinHandle<Option<String>>),
+    /// Done: the damaged file, if any.
+    Done(Option<String>),
+}
+
+/// A [`Verifying`] that any thread may wait for.
+struct Intact(Mutex<Verifying>);
+
+impl Intact {
+    /// Starts verifying `pending` (on the calling thread where no thread can be started).
+    fn start(pending: schema::damage::Pending) -> Intact {
+        let state = if pending.is_empty() {
+            Verifying::Done(None)
+        } else {
+            let pending = Arc::new(pending);
+            let theirs = Arc::clone(&pending);
+            let spawned = std::thread::Builder::new()
+                .name("verify".into())
+                .spawn(move || theirs.damaged());
+            match spawned {
+                Ok(handle) => Verifying::Running(handle),
+                Err(_) => Verifying::Done(pending.damaged()),
+            }
+        };
+        Intact(Mutex::new(state))
+    }
 }
 
 /// Snippet matchers by analyzer, lent to one search at a time: a search takes one out and
@@ -82,7 +117,7 @@ impl MatcherPool {
 impl Engine {
     /// Opens the index in `dir` at its last commit.
     pub fn open(dir: &Path) -> Result<Engine> {
-        let (mut index, fields) = schema::open_index(dir)?;
+        let (mut index, fields, pending) = schema::open_index_deferring(dir, true)?;
         let mut reader = manual_reader(&index).map_err(|e| schema::name_damage(e, dir))?;
         // Searchers search with the executor of the index they were made from, so a large
         // index is read again with a thread per segment (only there: reading meta.json again
@@ -96,12 +131,8 @@ impl Engine {
                 reader = manual_reader(&index).map_err(|e| schema::name_damage(e, dir))?;
             }
         }
-        Ok(Engine::with_reader(
-            index,
-            fields,
-            reader,
-            dir.to_path_buf(),
-        ))
+        let engine = Engine::with_reader(index, fields, reader, dir.to_path_buf());
+        Ok(engine.verifying(pending))
     }
 
     /// Wraps an index built elsewhere (tests use one in RAM).
@@ -120,9 +151,42 @@ impl Engine {
             token_totals: TokenTotals::default(),
             matchers: MatcherPool::default(),
             source_names: SourceNames::default(),
+            intact: Intact(Mutex::new(Verifying::Done(None))),
         };
         Engine {
             inner: Arc::new(inner),
+        }
+    }
+
+    /// This engine, its answers waiting for `pending` to be verified.
+    fn verifying(mut self, pending: schema::damage::Pending) -> Engine {
+        if let Some(shared) = Arc::get_mut(&mut self.inner) {
+            shared.intact = Intact::start(pending);
+        }
+        self
+    }
+
+    /// Waits for the files left to verify at the open ([`Intact`]) and refuses an index one
+    /// of them is damaged in: called by whatever answers, before it answers.
+    pub(super) fn intact(&self) -> Result<()> {
+        let mut state = self
+            .inner
+            .intact
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let damaged = match std::mem::replace(&mut *state, Verifying::Done(None)) {
+            // A verifier that panicked found nothing; `check` verifies every file.
+            Verifying::Running(handle) => handle.join().unwrap_or(None),
+            Verifying::Done(damaged) => damaged,
+        };
+        *state = Verifying::Done(damaged.clone());
+        match damaged {
+            Some(file) => Err(Error::Damaged {
+                dir: self.inner.dir.clone(),
+                file,
+            }),
+            None => Ok(()),
         }
     }
 
@@ -167,6 +231,7 @@ impl Engine {
         let highlight = self.with_expanded(&built);
         let typos = &built.expanded.typos;
         let hits = self.hits(&searcher, page, &highlight, typos, options)?;
+        self.intact()?;
         Ok(Hits {
             query: options.query.clone(),
             total: ranked.total,
@@ -313,6 +378,7 @@ impl Engine {
 
     /// One article by its id, its display path, or the path of its file.
     pub fn get(&self, id_or_path: &str) -> Result<Article> {
+        self.intact()?;
         let searcher = self.inner.reader.searcher();
         let by = |field, value: &str| -> Result<Option<Article>> {
             let query = TermQuery::new(

@@ -38,6 +38,7 @@ impl Engine {
     /// Every article's path with its story id and SimHash (for evaluating near-duplicate
     /// detection), in no particular order.
     pub fn stories(&self) -> Result<Vec<(String, u64, u64)>> {
+        self.intact()?;
         let searcher = self.inner.reader.searcher();
         let mut out = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -60,6 +61,7 @@ impl Engine {
 
     /// Counts of every article by one facet.
     pub fn counts_by(&self, facet: Facet) -> Result<BTreeMap<String, u64>> {
+        self.intact()?;
         let collector =
             facets::FacetCollector::new(&[facet], &self.inner.fields, &self.inner.index.schema());
         let searcher = self.inner.reader.searcher();
@@ -73,6 +75,7 @@ impl Engine {
 
     /// Counts over the whole index.
     pub fn stats(&self) -> Result<Stats> {
+        self.intact()?;
         let searcher = self.inner.reader.searcher();
         let mut stats = Stats {
             index_dir: self.inner.dir.clone(),

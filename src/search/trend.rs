@@ -64,6 +64,7 @@ pub struct Trend {
 impl Engine {
     /// Counts the articles matching `options` per period.
     pub fn trend(&self, options: &TrendOptions) -> Result<Trend> {
+        self.intact()?;
         let started = Instant::now();
         let searcher = self.inner.reader.searcher();
         let langs = self.langs_in_use(&searcher)?;
