@@ -177,18 +177,44 @@ impl<'a> Expander<'a> {
             Expansion::Prefix => FuzzyTermQuery::new_prefix(term, 0, false),
         };
         let automaton = query.automaton()?;
+        // A misspelling keeps its first letter: the scan stays among the words that begin with
+        // it (a small part of the dictionary, where a scan of all of it was most of the time
+        // of a search for a rare word). An edit of the first letter counts as two, as in
+        // Meilisearch: a word allowed two edits also stands for the words one edit of its first
+        // letter away, looked up one by one ([`first_letter_edits`]).
+        let first = word.chars().next().map(String::from).unwrap_or_default();
+        let typo = match how {
+            Expansion::Typo { edits, .. } => Some(edits),
+            Expansion::Prefix => None,
+        };
         let mut counts: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.field)?;
-            let mut stream = inverted.terms().search(&automaton).into_stream()?;
-            while stream.advance() {
-                let Ok(text) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                if matches!(how, Expansion::Typo { .. }) && text == word {
-                    continue;
+            let terms = inverted.terms();
+            let mut stream = match (typo, after(&first)) {
+                (Some(_), Some(end)) => terms
+                    .search(&automaton)
+                    .ge(first.as_bytes())
+                    .lt(&end)
+                    .into_stream()?,
+                _ => terms.search(&automaton).into_stream()?,
+            };
+            let mut count = |text: &str, docs: u32| {
+                if !(typo.is_some() && text == word) {
+                    *counts.entry(text.to_string()).or_default() += u64::from(docs);
                 }
-                *counts.entry(text.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            };
+            while stream.advance() {
+                if let Ok(text) = std::str::from_utf8(stream.key()) {
+                    count(text, stream.value().doc_freq);
+                }
+            }
+            if typo == Some(2) {
+                for edit in first_letter_edits(word) {
+                    if let Some(info) = terms.get(edit.as_bytes())? {
+                        count(&edit, info.doc_freq);
+                    }
+                }
             }
         }
         let mut terms: Vec<(String, u64)> = counts.into_iter().collect();
@@ -211,6 +237,45 @@ impl<'a> Expander<'a> {
             .collect();
         Box::new(BooleanQuery::new(clauses))
     }
+}
+
+/// The least byte string above every string that begins with `first` (`b` → `c`), if any.
+fn after(first: &str) -> Option<Vec<u8>> {
+    let mut end = first.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// The letters an edit of a word's first letter may put there: those of the words as the
+/// unstemmed field indexes them (lower case, accents folded).
+const FIRST_LETTERS: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// The words one edit of `word`'s first letter away: another letter in its place, the letter
+/// dropped, a letter put before it, or it swapped with the second.
+fn first_letter_edits(word: &str) -> Vec<String> {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return Vec::new();
+    };
+    let rest = chars.as_str();
+    let mut edits: Vec<String> = FIRST_LETTERS
+        .chars()
+        .filter(|&c| c != first)
+        .map(|c| format!("{c}{rest}"))
+        .collect();
+    edits.extend(FIRST_LETTERS.chars().map(|c| format!("{c}{word}")));
+    edits.push(rest.to_string());
+    let mut swapped = rest.chars();
+    if let Some(second) = swapped.next() {
+        edits.push(format!("{second}{first}{}", swapped.as_str()));
+    }
+    edits.retain(|edit| edit != word && !edit.is_empty());
+    edits
 }
 
 #[cfg(test)]
@@ -264,6 +329,57 @@ mod tests {
         assert_eq!(expansions.respelled(), None);
         expansions.all_replaced = true;
         assert_eq!(expansions.respelled().as_deref(), Some("microsoft"));
+    }
+
+    #[test]
+    fn a_misspelling_keeps_its_first_letter_unless_the_word_is_long() {
+        let (searcher, field) = searcher(&["nvidia ships", "nanotechnology grows", "teknologi"]);
+        let mut expander = Expander::new(Some(&searcher), field);
+        let one = Expansion::Typo {
+            edits: 1,
+            weight: 0.1,
+        };
+        let two = Expansion::Typo {
+            edits: 2,
+            weight: 0.1,
+        };
+        let terms =
+            |expander: &mut Expander, word: &str, how| expander.resolve(word, how).unwrap().terms;
+        // Five to eight letters: one edit, never of the first letter.
+        assert_eq!(terms(&mut expander, "nvidai", one), ["nvidia"]);
+        assert!(terms(&mut expander, "bvidia", one).is_empty());
+        assert!(terms(&mut expander, "vnidia", one).is_empty());
+        // Nine and more: two edits after the first letter, or one edit of it (counted as two).
+        assert_eq!(
+            terms(&mut expander, "nanotecnologi", two),
+            ["nanotechnology"]
+        );
+        for word in [
+            "manotechnology",
+            "anotechnology",
+            "snanotechnology",
+            "annotechnology",
+        ] {
+            assert_eq!(
+                terms(&mut expander, word, two),
+                ["nanotechnology"],
+                "{word}"
+            );
+        }
+        assert!(terms(&mut expander, "manotecnology", two).is_empty());
+        assert_eq!(terms(&mut expander, "eknologi", one), Vec::<String>::new());
+    }
+
+    #[test]
+    fn first_letter_edits_and_the_end_of_a_first_letter() {
+        let edits = first_letter_edits("kata");
+        for edit in ["bata", "ata", "akta", "xkata"] {
+            assert!(edits.contains(&edit.to_string()), "{edit}");
+        }
+        assert!(!edits.contains(&"kata".to_string()));
+        assert_eq!(after("b"), Some(b"c".to_vec()));
+        assert_eq!(after("\u{4e2d}"), Some(vec![0xe4, 0xb8, 0xae]));
+        assert_eq!(after(""), None);
     }
 
     #[test]
