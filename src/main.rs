@@ -20,10 +20,12 @@ fn release_freed_memory() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
-/// Keeps the process's memory in 4 KB pages. mimalloc asks for transparent huge pages on its
-/// arenas, and the kernel then zeroes 2 MB at the first touch of each: a large share of a short
-/// `warta search` process, and more resident memory in an indexing run, for a little less CPU
-/// there (benches/RESULTS.md). Set before anything else touches the heap.
+/// Keeps the process's memory in 4 KB pages. With transparent huge pages the kernel zeroes 2 MB
+/// at the first touch of each of mimalloc's arenas: a large share of a short `warta search`
+/// process, and more resident memory in an indexing run, for a little less CPU there
+/// (benches/RESULTS.md). mimalloc is built not to ask for them (its `no_thp` feature), which
+/// is all a system that gives them only when asked needs; this turns them off where the system
+/// gives them always, for the memory touched from here on.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integers only and changes nothing but this flag.
