@@ -49,11 +49,12 @@ impl Stems {
     pub fn stem_into(&self, word: &str, stem: &mut String) -> bool {
         STEM_CACHES.with_borrow_mut(|caches| {
             let LangCache { front, all } = &mut caches[self.cache];
-            if front.is_empty() {
+            if front.is_empty() && all.len() >= FRONT_AFTER {
                 *front = vec![Slot::default(); FRONT_SLOTS];
             }
-            let slot = &mut front[FxBuildHasher.hash_one(word) as usize % FRONT_SLOTS];
-            if let Some(known) = slot.get(word) {
+            let mut slot = (!front.is_empty())
+                .then(|| &mut front[FxBuildHasher.hash_one(word) as usize % FRONT_SLOTS]);
+            if let Some(known) = slot.as_ref().and_then(|slot| slot.get(word)) {
                 return match known {
                     Some(known) => {
                         stem.clear();
@@ -77,7 +78,9 @@ impl Stems {
                         .as_deref()
                 }
             };
-            slot.set(word, known);
+            if let Some(slot) = slot.as_mut() {
+                slot.set(word, known);
+            }
             match known {
                 Some(known) => {
                     stem.clear();
@@ -96,6 +99,9 @@ const FRONT_BYTES: usize = 15;
 /// are found there without leaving the CPU's own cache, where the whole cache's entries are
 /// scattered over megabytes (its lookups were most of the stemming's cost).
 const FRONT_SLOTS: usize = 4096;
+/// Distinct words a thread stems before its front table is made: the table pays for itself over
+/// running text, and a search stems only its query's few words.
+const FRONT_AFTER: usize = 1024;
 /// [`Slot::stem_len`] of a word that is its own stem.
 const SAME: u8 = u8::MAX;
 
