@@ -513,6 +513,29 @@ fn sigterm_stops_the_server() {
     }
 }
 
+/// warta's processes keep their memory in 4 KB pages (main.rs): with transparent huge pages
+/// the kernel zeroed 2 MB at the first touch of each of the allocator's arenas.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_holds_no_transparent_huge_pages() {
+    let sandbox = indexed_corpus();
+    let server = Server::start(&sandbox, &[]);
+    for _ in 0..20 {
+        assert_eq!(server.get("/api/search?q=chip&limit=50").status, 200);
+    }
+    let proc = format!("/proc/{}", server.child.id());
+    let status = std::fs::read_to_string(format!("{proc}/status")).unwrap();
+    if let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) {
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    }
+    let smaps = std::fs::read_to_string(format!("{proc}/smaps_rollup")).unwrap();
+    let huge = smaps
+        .lines()
+        .find(|l| l.starts_with("AnonHugePages:"))
+        .expect("smaps_rollup counts huge pages");
+    assert_eq!(huge.split_whitespace().nth(1), Some("0"), "{huge}");
+}
+
 /// Starts a server with its stderr in a file of the sandbox, and returns both.
 fn start_logged(sandbox: &Sandbox, addr: &str, extra: &[&str]) -> (Server, std::path::PathBuf) {
     static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
