@@ -187,6 +187,11 @@ impl<'a> Expander<'a> {
             Expansion::Typo { edits, .. } => Some(edits),
             Expansion::Prefix => None,
         };
+        let first_edits = if typo == Some(2) {
+            first_letter_edits(word)
+        } else {
+            Vec::new()
+        };
         let mut counts: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.field)?;
@@ -209,11 +214,9 @@ impl<'a> Expander<'a> {
                     count(text, stream.value().doc_freq);
                 }
             }
-            if typo == Some(2) {
-                for edit in first_letter_edits(word) {
-                    if let Some(info) = terms.get(edit.as_bytes())? {
-                        count(&edit, info.doc_freq);
-                    }
+            for edit in &first_edits {
+                if let Some(info) = terms.get(edit.as_bytes())? {
+                    count(edit, info.doc_freq);
                 }
             }
         }

@@ -131,18 +131,45 @@ impl Engine {
                 reader = manual_reader(&index).map_err(|e| schema::name_damage(e, dir))?;
             }
         }
-        let engine = Engine::with_reader(index, fields, reader, dir.to_path_buf());
-        Ok(engine.verifying(pending))
+        let intact = Intact::start(pending);
+        Ok(Engine::with_reader(
+            index,
+            fields,
+            reader,
+            dir.to_path_buf(),
+            intact,
+        ))
+    }
+
+    /// This engine once the files left to verify at its open hold: for a caller that answers
+    /// many searches (the server), which has no first search to overlap the check with and
+    /// should refuse a damaged index before any search reads it.
+    pub fn verified(self) -> Result<Engine> {
+        self.intact()?;
+        Ok(self)
     }
 
     /// Wraps an index built elsewhere (tests use one in RAM).
     pub fn from_index(index: Index, fields: Fields) -> Result<Engine> {
         let reader = manual_reader(&index)?;
-        Ok(Engine::with_reader(index, fields, reader, PathBuf::new()))
+        let intact = Intact(Mutex::new(Verifying::Done(None)));
+        Ok(Engine::with_reader(
+            index,
+            fields,
+            reader,
+            PathBuf::new(),
+            intact,
+        ))
     }
 
     /// An engine over `index` read through `reader`.
-    fn with_reader(index: Index, fields: Fields, reader: IndexReader, dir: PathBuf) -> Engine {
+    fn with_reader(
+        index: Index,
+        fields: Fields,
+        reader: IndexReader,
+        dir: PathBuf,
+        intact: Intact,
+    ) -> Engine {
         let inner = Shared {
             index,
             fields,
@@ -151,19 +178,11 @@ impl Engine {
             token_totals: TokenTotals::default(),
             matchers: MatcherPool::default(),
             source_names: SourceNames::default(),
-            intact: Intact(Mutex::new(Verifying::Done(None))),
+            intact,
         };
         Engine {
             inner: Arc::new(inner),
         }
-    }
-
-    /// This engine, its answers waiting for `pending` to be verified.
-    fn verifying(mut self, pending: schema::damage::Pending) -> Engine {
-        if let Some(shared) = Arc::get_mut(&mut self.inner) {
-            shared.intact = Intact::start(pending);
-        }
-        self
     }
 
     /// Waits for the files left to verify at the open ([`Intact`]) and refuses an index one

@@ -82,7 +82,7 @@ impl State {
         if let Some(o) = opened.as_ref().filter(|o| o.commit == commit) {
             return Ok(o.engine.clone());
         }
-        let engine = Engine::open(&self.dir)?;
+        let engine = Engine::open(&self.dir)?.verified()?;
         *opened = Some(Opened {
             commit,
             engine: engine.clone(),
