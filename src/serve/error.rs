@@ -107,6 +107,14 @@ impl From<warta::Error> for ApiError {
             warta::Error::SchemaMismatch(_) | warta::Error::PayloadUnreadable(_) => {
                 ApiError::IndexUnusable("rebuild it with `warta index --rebuild PATH`")
             }
+            warta::Error::Damaged { .. } => {
+                // Which file, and where: the server's log says, not the answer.
+                crate::render::messages::warn(format_args!("serve: {err}"));
+                ApiError::IndexUnusable(
+                    "a file of the index is damaged: `warta check` names it, `warta index \
+                     --rebuild PATH` repairs it",
+                )
+            }
             other => {
                 // The server's own log may name its paths; the answer does not.
                 crate::render::messages::warn(format_args!("serve: {other}"));

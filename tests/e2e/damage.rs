@@ -376,7 +376,7 @@ fn a_meta_json_that_does_not_parse_is_refused_by_every_command() {
 
 /// Flips a byte in every hundred of the middle half of `path` and gives it back its time, as
 /// bytes that rot on a disk leave it: the list of files verified still names it.
-fn rot_in_place(path: &Path) {
+pub(crate) fn rot_in_place(path: &Path) {
     let modified = std::fs::metadata(path).unwrap().modified().unwrap();
     let mut bytes = std::fs::read(path).unwrap();
     let len = bytes.len();

@@ -513,6 +513,34 @@ fn sigterm_stops_the_server() {
     }
 }
 
+/// A damaged index (a byte rotted in place in the field norms, the file's time kept) is
+/// answered with 503 and the way to repair it, naming no path of the server's machine.
+#[test]
+fn a_damaged_index_is_answered_with_503_and_the_repair() {
+    let sandbox = indexed_corpus();
+    let dir = sandbox.path().join("index");
+    let norms = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "fieldnorm"))
+        .expect("a field norm file");
+    crate::damage::rot_in_place(&norms);
+    let server = Server::start(&sandbox, &[]);
+    for target in ["/api/search?q=chip", "/api/stats"] {
+        let answer = server.get(target);
+        assert_eq!(answer.status, 503, "{target}: {}", answer.text());
+        let body = answer.json();
+        assert_eq!(body["error"], "the index cannot be read", "{body}");
+        assert!(body["hint"]
+            .as_str()
+            .unwrap()
+            .contains("warta index --rebuild"));
+        let text = answer.text();
+        assert!(!text.contains(&*sandbox.path().to_string_lossy()), "{text}");
+        assert!(!text.contains("fieldnorm"), "{text}");
+    }
+}
+
 /// warta's processes keep their memory in 4 KB pages (main.rs): with transparent huge pages
 /// the kernel zeroed 2 MB at the first touch of each of the allocator's arenas.
 #[cfg(target_os = "linux")]
