@@ -67,6 +67,19 @@ pub fn simhash(article: &Article) -> u64 {
             words.push(xxhash_rust::xxh3::xxh3_64(lower));
         }
     }
+    let shingles = shingles(&words);
+    // A bit is set where more shingles have it than not (each shingle's vote +1 or -1).
+    let ones = count_ones(&shingles);
+    let total = shingles.len() as u64;
+    ones.iter()
+        .enumerate()
+        .filter(|(_, &count)| count * 2 > total)
+        .fold(0u64, |h, (bit, _)| h | 1 << bit)
+}
+
+/// The distinct hashes of a text's runs of three words (of its words combined, for fewer than
+/// three), sorted.
+fn shingles(words: &[u64]) -> Vec<u64> {
     let mut shingles: Vec<u64> = if words.len() < 3 {
         vec![words.iter().fold(0, |h, w| mix(h ^ w))]
     } else {
@@ -77,13 +90,7 @@ pub fn simhash(article: &Article) -> u64 {
     };
     shingles.sort_unstable();
     shingles.dedup();
-    // A bit is set where more shingles have it than not (each shingle's vote +1 or -1).
-    let ones = count_ones(&shingles);
-    let total = shingles.len() as u64;
-    ones.iter()
-        .enumerate()
-        .filter(|(_, &count)| count * 2 > total)
-        .fold(0u64, |h, (bit, _)| h | 1 << bit)
+    shingles
 }
 
 /// Each byte value with its eight bits spread one to a byte (bit `i` to byte `i`): summing
@@ -297,7 +304,8 @@ mod tests {
     }
 
     /// The SimHash as first written (every word lower-cased through `char::to_lowercase`, a
-    /// signed vote per bit): the faster one must give the same hashes, or stories would move.
+    /// signed vote per bit; the shingles are the same function): the faster one must give the
+    /// same hashes, or stories would move.
     fn simhash_as_defined(article: &Article) -> u64 {
         let text = if article.lede.is_empty() && article.body.is_empty() {
             article.title.clone()
@@ -312,18 +320,8 @@ mod tests {
                 xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
             })
             .collect();
-        let mut shingles: Vec<u64> = if words.len() < 3 {
-            vec![words.iter().fold(0, |h, w| mix(h ^ w))]
-        } else {
-            words
-                .windows(3)
-                .map(|w| mix(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)))
-                .collect()
-        };
-        shingles.sort_unstable();
-        shingles.dedup();
         let mut weights = [0i64; 64];
-        for h in shingles {
+        for h in shingles(&words) {
             for (bit, weight) in weights.iter_mut().enumerate() {
                 *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
             }
