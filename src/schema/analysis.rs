@@ -2,15 +2,12 @@
 //! stemmer (English, or Indonesian from `frostem`, which tantivy's own `Language` lacks), behind
 //! a word → stem cache (`super::stems`).
 
-// FxHash: the stem matcher's cache hashes short words; no untrusted-key concern.
-use rustc_hash::FxHashMap as HashMap;
-
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
     TokenStream, TokenizerManager,
 };
 
-use super::stems::CachedStemmer;
+use super::stems::{CachedStemmer, Stems};
 use super::word_keys::{Keys, Stemming};
 use crate::article::{ENGLISH, INDONESIAN};
 
@@ -129,9 +126,11 @@ pub fn indonesian_alternatives(word: &str, stem: &str) -> Vec<String> {
 pub struct StemMatcher {
     /// The analyzer's chain before its stemmer.
     plain: TextAnalyzer,
-    /// The stemmer, and whether it cuts prefixes too; none for [`PLAIN`].
-    stemmer: Option<(frostem::Stemmer, bool)>,
-    cache: HashMap<String, String>,
+    /// The stemmer (with this thread's stem cache, as the analyzers have it), and whether it
+    /// cuts prefixes too; none for [`PLAIN`].
+    stemmer: Option<(Stems, bool)>,
+    /// The last stem that differed from its word.
+    stem: String,
     /// The keys of the stems last asked for (a search asks for the same ones for every hit).
     keys: Option<Keys>,
 }
@@ -139,15 +138,11 @@ pub struct StemMatcher {
 impl StemMatcher {
     /// A matcher for the analyzer called `name` (one of [`EN`], [`ID`], [`PLAIN`]).
     pub fn new(name: &str) -> Self {
-        let stemmer = match name {
-            EN => Some((frostem::Stemmer::new(frostem::Algorithm::English), false)),
-            ID => Some((frostem::Stemmer::new(frostem::Algorithm::Indonesian), true)),
-            _ => None,
-        };
+        let stemmer = Stems::for_analyzer(name).map(|stems| (stems, name == ID));
         StemMatcher {
             plain: analyzer(PLAIN),
             stemmer,
-            cache: HashMap::default(),
+            stem: String::new(),
             keys: None,
         }
     }
@@ -161,9 +156,6 @@ impl StemMatcher {
         let mut out = Vec::new();
         if stems.is_empty() {
             return out;
-        }
-        if self.cache.len() > STEM_CACHE_ENTRIES {
-            self.cache.clear();
         }
         if !self.keys.as_ref().is_some_and(|k| k.are_for(stems)) {
             let stemming = match &self.stemmer {
@@ -213,11 +205,11 @@ impl StemMatcher {
                     if !stems.iter().any(|s| may_stem_to(word, s, *prefixes)) {
                         continue;
                     }
-                    if !self.cache.contains_key(word) {
-                        self.cache
-                            .insert(word.to_string(), stem_word(stemmer, word));
+                    if stemmer.stem_into(word, &mut self.stem) {
+                        self.stem.as_str()
+                    } else {
+                        word
                     }
-                    self.cache[word].as_str()
                 }
             };
             if stems.contains(stem) {

@@ -46,7 +46,7 @@ pub(super) struct Shared {
     pub(super) dir: PathBuf,
     /// BM25 token totals, counted once per searcher generation rather than per search.
     pub(super) token_totals: TokenTotals,
-    /// What finds the matches for snippets, kept so that stem caches stay warm.
+    /// What finds the matches for snippets, kept with the keys of their last stems.
     matchers: MatcherPool,
     /// Source names as written, by key.
     pub(super) source_names: SourceNames,
@@ -88,8 +88,8 @@ impl Intact {
 }
 
 /// Snippet matchers by analyzer, lent to one search at a time: a search takes one out and
-/// puts it back when done, so searches never wait on each other's snippets, and a warm stem
-/// cache serves the next search.
+/// puts it back when done, so searches never wait on each other's snippets, and the next
+/// search of the same words finds their keys built.
 #[derive(Default)]
 struct MatcherPool(Mutex<BTreeMap<&'static str, Vec<analysis::StemMatcher>>>);
 
